@@ -1,0 +1,86 @@
+"""File access at the edges: reading text the way creators save it, writing atomically.
+
+Every output is written to a unique temporary name in its own folder and renamed into
+place, so a build that fails or is killed never leaves a partial file and never damages
+what an earlier build wrote.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from toolkit.errors import InputError
+
+log = logging.getLogger("toolkit")
+
+MAX_TEXT_BYTES = 50 * 1024 * 1024
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def decode_text(raw: bytes, path: Path | str) -> str:
+    """Decode bytes as a creator's text file: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252.
+
+    Line endings are normalised to "\\n". Binary and empty files are refused.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                "the file starts with a UTF-16 mark but is not valid UTF-16",
+                path=path,
+                hint="save it again as UTF-8",
+            ) from exc
+    else:
+        if b"\x00" in raw[:8192]:
+            raise InputError(
+                "this is a binary file, not text", path=path, hint="give a text file (UTF-8)"
+            )
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+            log.warning("%s: not UTF-8; read as Windows-1252 (cp1252), check the accents", path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError("the file is empty", path=path, hint="give a file with some text in it")
+    return text
+
+
+def read_text(path: Path) -> str:
+    """Read a text file a user gave us, with clear errors for what cannot be read."""
+    try:
+        if path.is_dir():
+            raise InputError("this is a folder, not a file", path=path)
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise InputError(
+                f"the file is too large ({size // (1024 * 1024)} MiB) to be an article",
+                path=path,
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("no such file", path=path, hint="check the path") from exc
+    except PermissionError as exc:
+        raise InputError("permission denied", path=path) from exc
+    return decode_text(raw, path)

@@ -1,0 +1,166 @@
+"""Voice profiles: which engine speaks, how fast, and the pauses between sentences.
+
+Profiles are TOML files. A default set ships inside the package (toolkit/voices/); a
+channel's voices/ folder adds profiles or overrides them by name.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import ConfigError
+from toolkit.files import read_text
+
+ENGINES = ("espeak", "gtts")
+
+
+@dataclass(frozen=True)
+class VoiceProfile:
+    name: str
+    engine: str  # "espeak" (offline) or "gtts" (online)
+    language: str  # espeak voice ("en-us", "en-gb") or gTTS language ("en")
+    rate: int  # engine speaking rate setting, words per minute (espeak)
+    pitch: int  # 0..99 (espeak)
+    tld: str  # gTTS top-level domain ("com", "co.uk")
+    slow: bool  # gTTS slow mode
+    sentence_pause_ms: int
+    paragraph_pause_ms: int
+    segment_pause_ms: int
+    sample_rate: int  # Hz of the narration PCM and MP3
+    words_per_minute: float  # the measured speaking rate used for estimates
+    lexicon: str | None = None  # extra lexicon file, relative to the voices folder
+    source: str = "<built-in>"  # the file the profile came from
+
+    @property
+    def online(self) -> bool:
+        return self.engine == "gtts"
+
+
+def _builtin_files() -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    folder = resources.files("toolkit") / "voices"
+    for entry in folder.iterdir():
+        if entry.name.endswith(".toml"):
+            found[entry.name[:-5]] = (entry.read_text(encoding="utf-8"), f"<built-in>/{entry.name}")
+    return found
+
+
+def _channel_files(channel_dir: Path | None) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    if channel_dir is None:
+        return found
+    folder = channel_dir / "voices"
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.toml")):
+            if path.stem == "lexicon" or path.stem.startswith("lexicon"):
+                continue
+            found[path.stem] = (read_text(path), str(path))
+    return found
+
+
+def available_voices(channel_dir: Path | None) -> dict[str, VoiceProfile]:
+    """Every profile by name: the built-in ones, then the channel's on top."""
+    files = {**_builtin_files(), **_channel_files(channel_dir)}
+    return {name: parse_voice(name, text, source) for name, (text, source) in sorted(files.items())}
+
+
+def load_voice(name: str, channel_dir: Path | None) -> VoiceProfile:
+    files = {**_builtin_files(), **_channel_files(channel_dir)}
+    if name not in files:
+        known = ", ".join(sorted(files))
+        raise ConfigError(
+            f"unknown voice {name!r}",
+            hint=f"use one of: {known} (or add voices/{name}.toml)",
+        )
+    text, source = files[name]
+    return parse_voice(name, text, source)
+
+
+def _get(
+    table: dict[str, Any], key: str, kind: type, default: Any, source: str, prefix: str = ""
+) -> Any:
+    value = table.get(key, default)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(
+            f"{prefix}{key} must be {kind.__name__}, not {value!r}",
+            path=source,
+            hint="fix the voice profile",
+        )
+    return value
+
+
+def parse_voice(name: str, text: str, source: str) -> VoiceProfile:
+    """Parse and validate one profile; every problem names the file and the setting."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ConfigError(
+            f"not valid TOML: {exc.msg if hasattr(exc, 'msg') else exc}",
+            path=source,
+            line=line,
+            hint="fix the voice profile",
+        ) from exc
+    pauses = data.get("pauses", {})
+    estimate = data.get("estimate", {})
+    if not isinstance(pauses, dict) or not isinstance(estimate, dict):
+        raise ConfigError("[pauses] and [estimate] must be tables", path=source)
+    engine = _get(data, "engine", str, "espeak", source)
+    if engine not in ENGINES:
+        raise ConfigError(
+            f"engine must be one of {', '.join(ENGINES)}, not {engine!r}", path=source
+        )
+    rate = _get(data, "rate", int, 160, source)
+    profile = VoiceProfile(
+        name=name,
+        engine=engine,
+        language=_get(data, "language", str, "en-us" if engine == "espeak" else "en", source),
+        rate=rate,
+        pitch=_get(data, "pitch", int, 50, source),
+        tld=_get(data, "tld", str, "com", source),
+        slow=_get(data, "slow", bool, False, source),
+        sentence_pause_ms=_get(pauses, "sentence", int, 350, source, "pauses."),
+        paragraph_pause_ms=_get(pauses, "paragraph", int, 700, source, "pauses."),
+        segment_pause_ms=_get(pauses, "segment", int, 1200, source, "pauses."),
+        sample_rate=_get(data, "sample_rate", int, 22050 if engine == "espeak" else 24000, source),
+        words_per_minute=_get(estimate, "words_per_minute", float, float(rate), source, "estimate."),
+        lexicon=data.get("lexicon"),
+        source=source,
+    )
+    _check_ranges(profile)
+    return profile
+
+
+def _check_ranges(p: VoiceProfile) -> None:
+    checks: list[tuple[bool, str]] = [
+        (80 <= p.rate <= 450, f"rate must be between 80 and 450 words per minute, not {p.rate}"),
+        (0 <= p.pitch <= 99, f"pitch must be between 0 and 99, not {p.pitch}"),
+        (
+            8000 <= p.sample_rate <= 48000,
+            f"sample_rate must be between 8000 and 48000 Hz, not {p.sample_rate}",
+        ),
+        (
+            60 <= p.words_per_minute <= 450,
+            "estimate.words_per_minute must be between 60 and 450, "
+            f"not {p.words_per_minute:g}",
+        ),
+    ]
+    for pause, label in (
+        (p.sentence_pause_ms, "sentence"),
+        (p.paragraph_pause_ms, "paragraph"),
+        (p.segment_pause_ms, "segment"),
+    ):
+        checks.append(
+            (0 <= pause <= 10000, f"pauses.{label} must be 0 to 10000 ms, not {pause}")
+        )
+    if p.lexicon is not None and not isinstance(p.lexicon, str):
+        checks.append((False, "lexicon must be a file name"))
+    for ok, message in checks:
+        if not ok:
+            raise ConfigError(message, path=p.source, hint="fix the voice profile")
