@@ -7,6 +7,7 @@ The library never prints or exits: the CLI turns these into one line and an exit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class ToolkitError(Exception):
@@ -27,6 +28,10 @@ class ToolkitError(Exception):
         self.path = None if path is None else str(path)
         self.line = line
         self.hint = hint
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keep path, line and hint when an error crosses a process boundary (--jobs).
+        return (_rebuild, (type(self), self.what, self.path, self.line, self.hint))
 
     def where(self) -> str:
         if self.path is None:
@@ -69,3 +74,9 @@ class EngineError(ToolkitError):
 
 class NetworkError(EngineError):
     """An online voice could not be reached."""
+
+
+def _rebuild(
+    cls: type[ToolkitError], what: str, path: str | None, line: int | None, hint: str | None
+) -> ToolkitError:
+    return cls(what, path=path, line=line, hint=hint)

@@ -129,7 +129,9 @@ def parse_voice(name: str, text: str, source: str) -> VoiceProfile:
         paragraph_pause_ms=_get(pauses, "paragraph", int, 700, source, "pauses."),
         segment_pause_ms=_get(pauses, "segment", int, 1200, source, "pauses."),
         sample_rate=_get(data, "sample_rate", int, 22050 if engine == "espeak" else 24000, source),
-        words_per_minute=_get(estimate, "words_per_minute", float, float(rate), source, "estimate."),
+        words_per_minute=_get(
+            estimate, "words_per_minute", float, float(rate), source, "estimate."
+        ),
         lexicon=data.get("lexicon"),
         source=source,
     )
@@ -147,8 +149,7 @@ def _check_ranges(p: VoiceProfile) -> None:
         ),
         (
             60 <= p.words_per_minute <= 450,
-            "estimate.words_per_minute must be between 60 and 450, "
-            f"not {p.words_per_minute:g}",
+            f"estimate.words_per_minute must be between 60 and 450, not {p.words_per_minute:g}",
         ),
     ]
     for pause, label in (
@@ -156,9 +157,7 @@ def _check_ranges(p: VoiceProfile) -> None:
         (p.paragraph_pause_ms, "paragraph"),
         (p.segment_pause_ms, "segment"),
     ):
-        checks.append(
-            (0 <= pause <= 10000, f"pauses.{label} must be 0 to 10000 ms, not {pause}")
-        )
+        checks.append((0 <= pause <= 10000, f"pauses.{label} must be 0 to 10000 ms, not {pause}"))
     if p.lexicon is not None and not isinstance(p.lexicon, str):
         checks.append((False, "lexicon must be a file name"))
     for ok, message in checks:

@@ -1,0 +1,159 @@
+"""Parse an episode file (Markdown with YAML front matter) into an Article.
+
+Headings start sections, image syntax marks a caption (a visual cue, never narrated),
+everything else is narrated. A real Markdown parser (markdown-it-py) reads the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token as MdToken
+
+from toolkit.errors import EpisodeError
+from toolkit.files import read_text
+
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+CAPTION = "caption"
+
+_FILE_NAME = re.compile(r"^(?P<number>\d{1,4})-(?P<slug>[a-z0-9][a-z0-9-]*)\.md$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # HEADING, PARAGRAPH or CAPTION
+    text: str
+    line: int  # 1-based line in the episode file
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    number: int
+    slug: str
+    voice: str | None
+    blocks: tuple[Block, ...]
+    path: str
+    meta: tuple[tuple[str, str], ...] = ()
+
+
+_MD = MarkdownIt("commonmark")
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter, body, line offset of the body)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text, 0
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        raise EpisodeError(
+            "front matter is not closed", path=path, line=1, hint="end it with a line '---'"
+        )
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise EpisodeError(
+            f"front matter is not valid YAML ({problem})",
+            path=path,
+            line=line,
+            hint="fix the line (quote titles that contain a colon)",
+        ) from exc
+    if not isinstance(data, dict):
+        raise EpisodeError(
+            "front matter must be 'key: value' lines", path=path, line=2, hint="see the README"
+        )
+    return data, "\n".join(lines[end + 1 :]), end + 1
+
+
+def _inline_text(children: list[MdToken]) -> tuple[str, list[str]]:
+    """Plain text of an inline run, and the captions (image alt texts) found in it."""
+    parts: list[str] = []
+    captions: list[str] = []
+    for child in children:
+        if child.type == "image":
+            alt = "".join(c.content for c in child.children or []) or child.content
+            if alt.strip():
+                captions.append(" ".join(alt.split()))
+        elif child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split()), captions
+
+
+def parse_article(text: str, path: str) -> Article:
+    meta, body, offset = split_front_matter(text, path)
+    name = Path(path).name
+    match = _FILE_NAME.match(name)
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise EpisodeError(
+            "the episode has no title", path=path, line=1, hint="add 'title: …' to the front matter"
+        )
+    number = meta.get("number", int(match["number"]) if match else None)
+    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        raise EpisodeError(
+            "the episode has no number",
+            path=path,
+            line=1,
+            hint="add 'number: N' to the front matter or name the file NNN-slug.md",
+        )
+    slug = meta.get("slug", match["slug"] if match else Path(path).stem.lower())
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        raise EpisodeError(
+            f"slug {slug!r} is not allowed",
+            path=path,
+            line=1,
+            hint="use lower-case letters, digits and hyphens only",
+        )
+    voice = meta.get("voice")
+    if voice is not None and not isinstance(voice, str):
+        raise EpisodeError("voice must be a name", path=path, line=1)
+    blocks: list[Block] = []
+    tokens = _MD.parse(body)
+    pending_heading: int | None = None
+    for i, tok in enumerate(tokens):
+        line = offset + (tok.map[0] if tok.map else 0) + 1
+        if tok.type == "heading_open":
+            pending_heading = line
+        elif tok.type == "inline" and pending_heading is not None:
+            heading, _ = _inline_text(tok.children or [])
+            if heading:
+                blocks.append(Block(HEADING, heading, pending_heading))
+            pending_heading = None
+        elif tok.type == "inline" and i > 0 and tokens[i - 1].type == "paragraph_open":
+            plain, captions = _inline_text(tok.children or [])
+            blocks.extend(Block(CAPTION, c, line) for c in captions)
+            if plain:
+                blocks.append(Block(PARAGRAPH, plain, line))
+    meta_items = tuple(
+        (str(k), str(v))
+        for k, v in meta.items()
+        if k not in ("title", "number", "slug", "voice") and isinstance(v, str | int | float)
+    )
+    return Article(
+        title=" ".join(title.split()),
+        number=number,
+        slug=slug,
+        voice=voice,
+        blocks=tuple(blocks),
+        path=path,
+        meta=meta_items,
+    )
+
+
+def load_article(path: Path) -> Article:
+    return parse_article(read_text(path), str(path))

@@ -1,0 +1,201 @@
+"""Assemble an episode: the rendered intro, one segment per section, the rendered outro.
+
+The text before the first heading is the opening section. Captions stay in their segment
+as visual cues (never narrated). Every sentence carries its display text and the tokens
+that link it to what the engine says (toolkit.speak).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.article import CAPTION, HEADING, Article
+from toolkit.channel import Channel
+from toolkit.errors import EpisodeError
+from toolkit.sentences import split_sentences
+from toolkit.speak import EMPTY_LEXICON, Lexicon, Token, speak_sentence, spoken_text
+from toolkit.templates import INTRO, OUTRO, Templates
+
+INTRO_KIND = "intro"
+SECTION_KIND = "section"
+OUTRO_KIND = "outro"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # as printed (subtitles, script.md)
+    tokens: tuple[Token, ...]  # printed words linked to what is said
+    line: int  # line in the episode file (0 for template text)
+
+    @property
+    def spoken(self) -> str:
+        return spoken_text(self.tokens)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Visual:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str  # intro, section or outro
+    title: str
+    blocks: tuple[Paragraph | Visual, ...]
+    source: str  # episode file or template the text came from
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Paragraph))
+
+    @property
+    def visuals(self) -> tuple[str, ...]:
+        return tuple(b.text for b in self.blocks if isinstance(b, Visual))
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for p in self.paragraphs for s in p.sentences)
+
+
+@dataclass(frozen=True)
+class Episode:
+    title: str
+    number: int
+    slug: str
+    voice: str
+    segments: tuple[Segment, ...]
+    path: str
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for seg in self.segments for s in seg.sentences)
+
+
+def make_paragraph(text: str, line: int, lexicon: Lexicon) -> Paragraph | None:
+    sentences = tuple(Sentence(s, speak_sentence(s, lexicon), line) for s in split_sentences(text))
+    return Paragraph(sentences) if sentences else None
+
+
+def _body_segments(article: Article, lexicon: Lexicon) -> list[Segment]:
+    segments: list[Segment] = []
+    title = article.title
+    blocks: list[Paragraph | Visual] = []
+    started = False
+
+    def close() -> None:
+        if blocks or started:
+            segments.append(Segment(SECTION_KIND, title, tuple(blocks), article.path))
+
+    for block in article.blocks:
+        if block.kind == HEADING:
+            close()
+            title, blocks, started = block.text, [], True
+        elif block.kind == CAPTION:
+            blocks.append(Visual(block.text, block.line))
+        else:
+            paragraph = make_paragraph(block.text, block.line, lexicon)
+            if paragraph is not None:
+                blocks.append(paragraph)
+    close()
+    # A section that is only a heading (or only captions) has nothing to narrate: its
+    # captions move to the previous section so no visual cue is lost.
+    kept: list[Segment] = []
+    for seg in segments:
+        if seg.paragraphs:
+            kept.append(seg)
+        elif kept and seg.visuals:
+            prev = kept[-1]
+            extra = tuple(b for b in seg.blocks if isinstance(b, Visual))
+            kept[-1] = Segment(prev.kind, prev.title, prev.blocks + extra, prev.source)
+    return kept
+
+
+def _template_segment(
+    kind: str,
+    title: str,
+    templates: Templates,
+    name: str,
+    context: dict[str, Any],
+    lexicon: Lexicon,
+) -> Segment:
+    rendered = templates.render(name, context)
+    blocks: list[Paragraph | Visual] = []
+    for chunk in rendered.split("\n\n"):
+        paragraph = make_paragraph(chunk, 0, lexicon)
+        if paragraph is not None:
+            blocks.append(paragraph)
+    return Segment(kind, title, tuple(blocks), templates.source_of(name))
+
+
+def template_context(
+    channel: Channel, article: Article, sections: list[Segment], duration_ms: int
+) -> dict[str, Any]:
+    """The names a template can use (documented in the README)."""
+    return {
+        "channel": {
+            "name": channel.name,
+            "host": channel.host,
+            "tagline": channel.tagline,
+            "sign_off": channel.sign_off,
+            "links": {
+                "website": channel.links.website,
+                "shop": channel.links.shop,
+                "patreon": channel.links.patreon,
+            },
+        },
+        "episode": {
+            "title": article.title,
+            "number": article.number,
+            "slug": article.slug,
+            "sections": [s.title for s in sections],
+            "duration_ms": duration_ms,
+        },
+        "patrons": [{"tier": t.tier, "names": list(t.names)} for t in channel.patrons if t.names],
+        "patron_count": channel.patron_count,
+    }
+
+
+def assemble(
+    article: Article,
+    channel: Channel,
+    templates: Templates,
+    voice: str,
+    estimate_ms: Callable[[tuple[Segment, ...]], int],
+    lexicon: Lexicon = EMPTY_LEXICON,
+) -> Episode:
+    """Build the episode; `estimate_ms` gives the estimated length of a run of segments."""
+    body = _body_segments(article, lexicon)
+    if not body:
+        raise EpisodeError(
+            "the episode has nothing to narrate",
+            path=article.path,
+            hint="write at least one paragraph of text",
+        )
+    duration = estimate_ms(tuple(body))
+    segments: tuple[Segment, ...] = ()
+    # Render twice: the templates may speak of the episode's length, which includes them.
+    for _ in range(2):
+        context = template_context(channel, article, body, duration)
+        intro = _template_segment(INTRO_KIND, "Intro", templates, INTRO, context, lexicon)
+        outro = _template_segment(OUTRO_KIND, "Outro", templates, OUTRO, context, lexicon)
+        segments = tuple(s for s in (intro, *body, outro) if s.paragraphs)
+        total = estimate_ms(segments)
+        if round(total / 60000) == round(duration / 60000):
+            break
+        duration = total
+    return Episode(
+        title=article.title,
+        number=article.number,
+        slug=article.slug,
+        voice=voice,
+        segments=segments,
+        path=article.path,
+    )

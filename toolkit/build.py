@@ -1,0 +1,220 @@
+"""Build episode kits: the one place that reads episode files and writes build/<slug>/.
+
+`build_episode` is a pure function of its inputs (episode file, channel, templates, voice,
+lexicon) plus file access, free of global state, so episodes build independently: one
+process each with --jobs, or as tasks on any distributed engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.article import Article, load_article
+from toolkit.assemble import Episode, assemble
+from toolkit.channel import Channel, load_channel
+from toolkit.chapters import compose_podcast_json, compose_youtube
+from toolkit.cue import Cue, split_cues
+from toolkit.errors import EpisodeError, InputError
+from toolkit.files import write_atomic
+from toolkit.script import compose_narration, compose_script, duration
+from toolkit.speak import EMPTY_LEXICON, Lexicon
+from toolkit.subtitles import compose_srt, compose_vtt
+from toolkit.templates import Templates
+from toolkit.timing import (
+    RateModel,
+    Timeline,
+    compose_timing_json,
+    estimate_segments_ms,
+    estimate_speech,
+    lay_out,
+)
+from toolkit.voice import VoiceProfile, load_voice
+
+EPISODES_DIR = "episodes"
+BUILD_DIR = "build"
+_EPISODE_NAME = re.compile(r"^\d{1,4}-[a-z0-9][a-z0-9-]*\.md$")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything known about an episode before any audio exists."""
+
+    episode: Episode
+    voice: VoiceProfile
+    cues: tuple[Cue, ...]
+    timeline: Timeline  # estimated
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    slug: str
+    folder: Path
+    files: tuple[str, ...]
+    timeline: Timeline
+    sentences: int
+    warnings: tuple[str, ...] = ()
+    audio_note: str = ""
+
+    def summary(self) -> str:
+        how = "estimated" if self.timeline.source == "estimate" else "of audio"
+        line = (
+            f"{self.slug}: {self.sentences} sentences, {len(self.timeline.cues)} cues, "
+            f"{len(self.timeline.segments)} segments, {duration(self.timeline.total_ms)} {how}"
+        )
+        return f"{line}; {self.audio_note}" if self.audio_note else line
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    audio: bool = False
+    voice: str | None = None  # overrides the episode's and the channel's voice
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
+
+
+def episode_files(root: Path) -> list[Path]:
+    folder = root / EPISODES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.md") if _EPISODE_NAME.match(p.name))
+
+
+def select_episodes(root: Path, selectors: Sequence[str]) -> list[Path]:
+    """Episodes by path, slug or number; all of them when no selector is given."""
+    files = episode_files(root)
+    if not selectors:
+        if not files:
+            raise InputError(
+                f"no episodes in {root / EPISODES_DIR}",
+                hint="import an article with `toolkit import FILE`",
+            )
+        return files
+    chosen: list[Path] = []
+    for sel in selectors:
+        path = Path(sel)
+        matches = [path] if path.suffix == ".md" and path.is_file() else []
+        if not matches:
+            for f in files:
+                number, _, rest = f.stem.partition("-")
+                if sel == rest or sel == f.stem or (sel.isdigit() and int(sel) == int(number)):
+                    matches.append(f)
+        if not matches:
+            raise InputError(
+                f"no episode matches {sel!r}",
+                hint="give a path, a slug or a number (see `toolkit build --help`)",
+            )
+        if len(matches) > 1:
+            raise InputError(
+                f"{sel!r} matches {len(matches)} episodes: "
+                + ", ".join(m.name for m in matches),
+                hint="give the file path instead",
+            )
+        if matches[0] not in chosen:
+            chosen.append(matches[0])
+    return chosen
+
+
+def check_unique(root: Path) -> None:
+    """Two episodes with the same number or slug would overwrite each other's kit."""
+    seen_numbers: dict[int, Path] = {}
+    seen_slugs: dict[str, Path] = {}
+    for path in episode_files(root):
+        number_text, _, slug = path.stem.partition("-")
+        number = int(number_text)
+        for key, seen, label in (
+            (number, seen_numbers, "number"),
+            (slug, seen_slugs, "slug"),
+        ):
+            if key in seen:  # type: ignore[operator]
+                raise EpisodeError(
+                    f"episode {label} {key} is used twice (also {seen[key].name})",  # type: ignore[index]
+                    path=path,
+                    hint="renumber or rename one of them",
+                )
+            seen[key] = path  # type: ignore[index]
+
+
+def load_lexicon_for(root: Path, voice: VoiceProfile) -> Lexicon:
+    try:
+        from toolkit.lexicon import load_lexicon
+    except ImportError:  # pragma: no cover - the lexicon module ships with the package
+        return EMPTY_LEXICON
+    paths = [root / "voices" / "lexicon.toml"]
+    if voice.lexicon:
+        paths.append(root / "voices" / voice.lexicon)
+    return load_lexicon([p for p in paths if p.is_file()])
+
+
+def plan_episode(
+    root: Path, article: Article, channel: Channel, voice_override: str | None = None
+) -> Plan:
+    voice_name = voice_override or article.voice or channel.voice
+    try:
+        voice = load_voice(voice_name, root)
+    except InputError as exc:
+        if exc.path is None and voice_override is None and article.voice:
+            exc.path, exc.line = article.path, 1
+        raise
+    lexicon = load_lexicon_for(root, voice)
+    templates = Templates(root)
+    episode = assemble(
+        article,
+        channel,
+        templates,
+        voice.name,
+        lambda segs: estimate_segments_ms(segs, voice),
+        lexicon,
+    )
+    model = RateModel.for_voice(voice)
+    cues = split_cues(episode, channel.rules, voice, model.token_ms)
+    timeline = lay_out(episode, cues, estimate_speech(episode, voice), channel.rules)
+    return Plan(episode, voice, cues, timeline)
+
+
+def kit_files(plan: Plan, timeline: Timeline, channel: Channel) -> tuple[dict[str, str], list[str]]:
+    """The text outputs of a kit, by file name, and warnings."""
+    ep = plan.episode
+    youtube, warnings = compose_youtube(timeline)
+    files = {
+        "script.md": compose_script(ep, timeline),
+        "narration.txt": compose_narration(ep),
+        "subtitles.srt": compose_srt(timeline.cues),
+        "subtitles.vtt": compose_vtt(timeline.cues),
+        "chapters.txt": youtube,
+        "chapters.json": compose_podcast_json(timeline, ep.title, channel.name, "narration.mp3"),
+        "timing.json": compose_timing_json(timeline, ep.title, ep.slug, ep.number),
+    }
+    return files, warnings
+
+
+def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
+    """Build one episode's kit into build/<slug>/ (every file written atomically)."""
+    channel = load_channel(root)
+    article = load_article(path)
+    plan = plan_episode(root, article, channel, options.voice)
+    timeline = plan.timeline
+    folder = root / BUILD_DIR / plan.episode.slug
+    audio_note = ""
+    written: list[str] = []
+    if options.audio:
+        from toolkit.narrate import narrate
+
+        narration = narrate(root, plan, channel, folder, options.progress)
+        timeline = narration.timeline
+        audio_note = narration.note
+        written.append("narration.mp3")
+    files, warnings = kit_files(plan, timeline, channel)
+    for name, text in files.items():
+        write_atomic(folder / name, text)
+        written.append(name)
+    return BuildResult(
+        slug=plan.episode.slug,
+        folder=folder,
+        files=tuple(sorted(written)),
+        timeline=timeline,
+        sentences=len(plan.episode.sentences),
+        warnings=tuple(warnings),
+        audio_note=audio_note,
+    )

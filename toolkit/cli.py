@@ -1,0 +1,249 @@
+"""The command line: a thin adapter over the library.
+
+This is the one place that prints and exits. Library errors (ToolkitError) become one
+line on stderr and exit code 1; usage errors exit 2 (click); --debug shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import click
+
+from toolkit import __version__
+from toolkit.errors import ToolkitError
+
+log = logging.getLogger("toolkit")
+
+
+class _WarningHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
+
+
+def _root(ctx: click.Context) -> Path:
+    return Path(ctx.obj["root"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-C",
+    "root",
+    default=".",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The channel folder to work in (default: the current folder).",
+)
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+@click.version_option(__version__, prog_name="toolkit")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+    """Turn blog articles into narrated episode kits: script, timing, subtitles,
+    chapters and a narrated draft.
+
+    Start with `toolkit init DIR`, then `toolkit import ARTICLE.txt` and `toolkit build`.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Create a channel in FOLDER: channel.toml, templates, voices and build/.
+
+    Files that already exist are kept as they are.
+    """
+    from toolkit.scaffold import init_channel
+
+    result = init_channel(folder)
+    for name in result.created:
+        click.echo(f"created {folder / name}")
+    for name in result.kept:
+        click.echo(f"kept {folder / name} (already there)")
+    click.echo(f"next: edit {folder / 'episodes/channel.toml'}, then `toolkit import ARTICLE`")
+
+
+@cli.command(name="import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace episodes imported before from the same source.")
+@click.pass_context
+def import_(ctx: click.Context, sources: tuple[Path, ...], force: bool) -> None:
+    """Import articles into episodes/NNN-slug.md.
+
+    SOURCES are files: blog text copied from a page (.txt), Markdown (.md), a saved web
+    page (.html) or a WordPress export (.xml). Re-importing a source skips it unless
+    --force is given.
+    """
+    from toolkit.importers import import_sources
+
+    root = _root(ctx)
+    with _progress("importing") as progress:
+        report = import_sources(
+            list(sources), root / "episodes", force=force, progress=progress
+        )
+    for line in report.lines():
+        click.echo(line)
+
+
+class _progress:
+    """A progress bar on a terminal, nothing otherwise (lines are printed by callers)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not sys.stderr.isatty():
+            return None
+
+        def update(done: int, total: int) -> None:
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(done - self.bar.pos)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _build_one(args: tuple[Path, Path, bool, str | None]) -> Any:
+    from toolkit.build import BuildOptions, build_episode
+
+    root, path, audio, voice = args
+    return build_episode(root, path, BuildOptions(audio=audio, voice=voice))
+
+
+@cli.command()
+@click.argument("episodes", nargs=-1)
+@click.option("--no-audio", is_flag=True, help="Skip the narrated draft (text outputs only).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Episodes built at once.",
+)
+@click.option("--voice", metavar="NAME", help="Use this voice profile instead of the episode's.")
+@click.pass_context
+def build(
+    ctx: click.Context, episodes: tuple[str, ...], no_audio: bool, jobs: int, voice: str | None
+) -> None:
+    """Build episode kits into build/<slug>/.
+
+    EPISODES are paths, slugs or numbers (default: every episode). Writes script.md,
+    narration.txt, subtitles.srt/.vtt, chapters.txt/.json, timing.json and, unless
+    --no-audio, narration.mp3.
+    """
+    from toolkit.build import check_unique, select_episodes
+    from toolkit.channel import load_channel
+
+    root = _root(ctx)
+    load_channel(root)
+    check_unique(root)
+    paths = select_episodes(root, episodes)
+    audio = not no_audio and _audio_available()
+    work = [(root, p, audio, voice) for p in paths]
+    if jobs > 1 and len(work) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+            results = list(pool.map(_build_one, work))
+    else:
+        results = [_build_one(w) for w in work]
+    for result in results:
+        click.echo(result.summary())
+        for warning in result.warnings:
+            click.echo(f"warning: {result.slug}: {warning}", err=True)
+
+
+def _audio_available() -> bool:
+    try:
+        import toolkit.narrate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@cli.command()
+@click.argument("episode")
+@click.option("--voice", metavar="NAME", help="Estimate for this voice profile.")
+@click.pass_context
+def timing(ctx: click.Context, episode: str, voice: str | None) -> None:
+    """Print the estimated timing of EPISODE (a path, slug or number), segment by segment."""
+    from toolkit.article import load_article
+    from toolkit.build import plan_episode, select_episodes
+    from toolkit.channel import load_channel
+    from toolkit.script import duration
+
+    root = _root(ctx)
+    channel = load_channel(root)
+    [path] = select_episodes(root, [episode])
+    plan = plan_episode(root, load_article(path), channel, voice)
+    tl = plan.timeline
+    width = max(len("segment"), *(len(s.title) for s in tl.segments))
+    click.echo(f"{'segment':<{width}}  {'start':>8}  {'duration':>8}  {'words':>6}")
+    for seg in tl.segments:
+        click.echo(
+            f"{seg.title:<{width}}  {duration(seg.start_ms):>8}  "
+            f"{duration(seg.end_ms - seg.start_ms):>8}  {seg.words:>6}"
+        )
+    words = sum(s.words for s in tl.segments)
+    click.echo(f"{'total':<{width}}  {'':>8}  {duration(tl.total_ms):>8}  {words:>6}")
+    click.echo(f"(estimated for voice {tl.voice}; the audio build measures it)")
+
+
+@cli.command()
+@click.pass_context
+def voices(ctx: click.Context) -> None:
+    """List the voice profiles: built in and from the channel's voices/ folder."""
+    from toolkit.voice import available_voices
+
+    profiles = available_voices(_root(ctx))
+    width = max(len(n) for n in profiles)
+    for name, p in profiles.items():
+        where = "online (needs the internet)" if p.online else "offline"
+        click.echo(f"{name:<{width}}  {p.engine:<6}  {p.language:<6}  {where}  {p.source}")
+
+
+def main() -> None:
+    handler = _WarningHandler()
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING)
+    log.propagate = False
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(prog_name="toolkit", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ToolkitError as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted: finished outputs are kept, run the command again", err=True)
+        sys.exit(130)
+    except OSError as exc:
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,126 @@
+"""Render the channel's intro and outro from Jinja2 templates, safely.
+
+Templates come only from the channel's episodes/templates/ folder and the defaults shipped
+in the package. They run in Jinja2's sandbox (no reaching into Python internals) with
+undefined names as errors, and every error names the template file and line.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from toolkit.errors import TemplateError
+
+TEMPLATE_DIR = Path("episodes") / "templates"
+INTRO = "intro.md.j2"
+OUTRO = "outro.md.j2"
+
+
+def list_names(names: Sequence[str], cap: int = 10) -> str:
+    """ "Ann", "Ann and Bo", "Ann, Bo and Cy", "Ann, Bo, Cy and 12 more" (capped)."""
+    names = [n for n in names if n]
+    if not names:
+        return ""
+    if len(names) > cap:
+        rest = len(names) - cap
+        return ", ".join(names[:cap]) + f" and {rest} more"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def site(url: str) -> str:
+    """A link as a narrator says it and a viewer types it: "patreon.com/footnotes"."""
+    bare = url.strip()
+    for prefix in ("https://", "http://"):
+        if bare.startswith(prefix):
+            bare = bare[len(prefix) :]
+    if bare.startswith("www."):
+        bare = bare[4:]
+    return bare.rstrip("/")
+
+
+def minutes(ms: int) -> str:
+    """A duration as a narrator says it: "about 12 minutes"."""
+    total = max(1, round(ms / 60000))
+    return f"about {total} minute" + ("" if total == 1 else "s")
+
+
+class Templates:
+    """A sandboxed Jinja2 environment over the channel's templates and the package defaults."""
+
+    def __init__(self, channel_dir: Path | None) -> None:
+        package_dir = Path(str(resources.files("toolkit") / "templates"))
+        search = [package_dir]
+        self.channel_dir = None
+        if channel_dir is not None and (channel_dir / TEMPLATE_DIR).is_dir():
+            self.channel_dir = channel_dir / TEMPLATE_DIR
+            search.insert(0, self.channel_dir)
+        self.env = SandboxedEnvironment(
+            loader=jinja2.FileSystemLoader([str(p) for p in search]),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            auto_reload=False,
+        )
+        self.env.filters["list_names"] = list_names
+        self.env.filters["minutes"] = minutes
+        self.env.filters["site"] = site
+
+    def source_of(self, name: str) -> str:
+        if self.channel_dir is not None and (self.channel_dir / name).is_file():
+            return str(self.channel_dir / name)
+        return f"<built-in>/{name}"
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        where = self.source_of(name)
+        try:
+            template = self.env.get_template(name)
+            return template.render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                f"template syntax error: {exc.message}",
+                path=where,
+                line=exc.lineno,
+                hint="fix the template",
+            ) from exc
+        except jinja2.exceptions.SecurityError as exc:
+            raise TemplateError(
+                f"the template tried something not allowed: {exc}",
+                path=where,
+                line=_template_line(exc, name),
+                hint="templates may only use the channel, episode and patrons values",
+            ) from exc
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(
+                f"the template uses an undefined name: {exc.message}",
+                path=where,
+                line=_template_line(exc, name),
+                hint="see the README for the names templates can use",
+            ) from exc
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template {name} not found", path=where) from exc
+        except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            raise TemplateError(
+                f"the template failed: {exc}",
+                path=where,
+                line=_template_line(exc, name),
+                hint="fix the template",
+            ) from exc
+
+
+def _template_line(exc: BaseException, name: str) -> int | None:
+    """Jinja2 rewrites tracebacks so template frames carry the template's file and line."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__ or sys.exc_info()[2]):
+        if frame.filename.endswith(name) or frame.filename == "<template>":
+            line = frame.lineno
+    return line
