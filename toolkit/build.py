@@ -59,19 +59,21 @@ class BuildResult:
     audio_note: str = ""
 
     def summary(self) -> str:
-        how = "estimated" if self.timeline.source == "estimate" else "of audio"
-        line = (
+        if self.audio_note:
+            return f"{self.slug}: {self.sentences} sentences, {self.audio_note}"
+        return (
             f"{self.slug}: {self.sentences} sentences, {len(self.timeline.cues)} cues, "
-            f"{len(self.timeline.segments)} segments, {duration(self.timeline.total_ms)} {how}"
+            f"{len(self.timeline.segments)} segments, {duration(self.timeline.total_ms)} "
+            "estimated (no audio)"
         )
-        return f"{line}; {self.audio_note}" if self.audio_note else line
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     audio: bool = False
     voice: str | None = None  # overrides the episode's and the channel's voice
-    progress: Callable[[str], None] | None = field(default=None, compare=False)
+    workers: int = 1  # processes synthesizing at once
+    progress: Callable[[str, int, int], None] | None = field(default=None, compare=False)
 
 
 def episode_files(root: Path) -> list[Path]:
@@ -107,8 +109,7 @@ def select_episodes(root: Path, selectors: Sequence[str]) -> list[Path]:
             )
         if len(matches) > 1:
             raise InputError(
-                f"{sel!r} matches {len(matches)} episodes: "
-                + ", ".join(m.name for m in matches),
+                f"{sel!r} matches {len(matches)} episodes: " + ", ".join(m.name for m in matches),
                 hint="give the file path instead",
             )
         if matches[0] not in chosen:
@@ -201,7 +202,17 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
     if options.audio:
         from toolkit.narrate import narrate
 
-        narration = narrate(root, plan, channel, folder, options.progress)
+        report = options.progress
+        narration = narrate(
+            root,
+            plan.episode,
+            plan.cues,
+            plan.voice,
+            channel,
+            folder,
+            workers=options.workers,
+            progress=(lambda d, t: report(plan.episode.slug, d, t)) if report else None,
+        )
         timeline = narration.timeline
         audio_note = narration.note
         written.append("narration.mp3")

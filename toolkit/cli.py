@@ -72,7 +72,9 @@ def init(folder: Path) -> None:
 
 @cli.command(name="import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Replace episodes imported before from the same source.")
+@click.option(
+    "--force", is_flag=True, help="Replace episodes imported before from the same source."
+)
 @click.pass_context
 def import_(ctx: click.Context, sources: tuple[Path, ...], force: bool) -> None:
     """Import articles into episodes/NNN-slug.md.
@@ -85,9 +87,7 @@ def import_(ctx: click.Context, sources: tuple[Path, ...], force: bool) -> None:
 
     root = _root(ctx)
     with _progress("importing") as progress:
-        report = import_sources(
-            list(sources), root / "episodes", force=force, progress=progress
-        )
+        report = import_sources(list(sources), root / "episodes", force=force, progress=progress)
     for line in report.lines():
         click.echo(line)
 
@@ -116,11 +116,44 @@ class _progress:
             self.bar.__exit__(None, None, None)
 
 
-def _build_one(args: tuple[Path, Path, bool, str | None]) -> Any:
+def _build_one(args: tuple[Path, Path, bool, str | None, int]) -> Any:
     from toolkit.build import BuildOptions, build_episode
 
-    root, path, audio, voice = args
-    return build_episode(root, path, BuildOptions(audio=audio, voice=voice))
+    root, path, audio, voice, workers = args
+    return build_episode(root, path, BuildOptions(audio=audio, voice=voice, workers=workers))
+
+
+class _SynthesisProgress:
+    """A bar per episode on a terminal; a plain line every quarter otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.bar: Any = None
+        self.slug = ""
+        self.last_quarter = -1
+
+    def __call__(self, slug: str, done: int, total: int) -> None:
+        if self.tty:
+            if self.bar is None or slug != self.slug:
+                self.close()
+                self.slug = slug
+                self.bar = click.progressbar(
+                    length=total, label=f"{slug}: synthesizing", file=sys.stderr
+                )
+                self.bar.__enter__()
+            self.bar.update(done - self.bar.pos)
+            return
+        if slug != self.slug:
+            self.slug, self.last_quarter = slug, -1
+        quarter = done * 4 // max(total, 1)
+        if quarter != self.last_quarter and done < total:
+            self.last_quarter = quarter
+            click.echo(f"{slug}: synthesizing, {done}/{total} sentences ready", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @cli.command()
@@ -132,7 +165,7 @@ def _build_one(args: tuple[Path, Path, bool, str | None]) -> Any:
     type=click.IntRange(1, 64),
     default=1,
     show_default=True,
-    help="Episodes built at once.",
+    help="Episodes built at once (each in its own process).",
 )
 @click.option("--voice", metavar="NAME", help="Use this voice profile instead of the episode's.")
 @click.pass_context
@@ -143,34 +176,38 @@ def build(
 
     EPISODES are paths, slugs or numbers (default: every episode). Writes script.md,
     narration.txt, subtitles.srt/.vtt, chapters.txt/.json, timing.json and, unless
-    --no-audio, narration.mp3.
+    --no-audio, narration.mp3 (synthesized sentences are cached in build/.cache/).
     """
-    from toolkit.build import check_unique, select_episodes
+    from toolkit.build import BuildOptions, build_episode, check_unique, select_episodes
     from toolkit.channel import load_channel
 
     root = _root(ctx)
     load_channel(root)
     check_unique(root)
     paths = select_episodes(root, episodes)
-    audio = not no_audio and _audio_available()
-    work = [(root, p, audio, voice) for p in paths]
-    if jobs > 1 and len(work) > 1:
+    audio = not no_audio
+    if jobs > 1 and len(paths) > 1:
+        work = [(root, p, audio, voice, 1) for p in paths]
         with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-            results = list(pool.map(_build_one, work))
-    else:
-        results = [_build_one(w) for w in work]
-    for result in results:
-        click.echo(result.summary())
-        for warning in result.warnings:
-            click.echo(f"warning: {result.slug}: {warning}", err=True)
-
-
-def _audio_available() -> bool:
+            for result in pool.map(_build_one, work):
+                _report(result)
+        return
+    progress = _SynthesisProgress()
+    workers = max(1, min(jobs if jobs > 1 else 2, os.cpu_count() or 1))
     try:
-        import toolkit.narrate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        for path in paths:
+            options = BuildOptions(audio=audio, voice=voice, workers=workers, progress=progress)
+            result = build_episode(root, path, options)
+            progress.close()
+            _report(result)
+    finally:
+        progress.close()
+
+
+def _report(result: Any) -> None:
+    click.echo(result.summary())
+    for warning in result.warnings:
+        click.echo(f"warning: {result.slug}: {warning}", err=True)
 
 
 @cli.command()

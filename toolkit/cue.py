@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from toolkit.assemble import Episode, Sentence
@@ -41,8 +41,10 @@ MONTHS = frozenset(
 AUXILIARIES = frozenset("is was were are be been had has have will would could should".split())
 _SENTENCE_END = (".", "!", "?", "…", '."', '!"', '?"', ".”", "!”", "?”", ".)", ".'", "?'")
 _CLAUSE_END = (",", ";", ":", "—", "–", ",”", ',"')
-# A cue may stay on screen this long after its words to reach the minimum duration.
+# A cue may stay on screen this long after its words to reach the minimum duration,
+# and a little longer, into a pause, to be readable at the profile's reading speed.
 MAX_LINGER_MS = 500
+MAX_READING_LINGER_MS = 1200
 _ADJECTIVE_ENDINGS = ("ful", "ous", "ive", "ic", "able", "ible", "less", "ish", "ary", "ian", "ese")
 
 
@@ -186,6 +188,11 @@ def split_sentence(
                 continue
             cost = break_cost(tokens[end - 1].display, tokens[end].display)
             cost += 4.0 * abs(length - target) / max(target, 1.0)
+            # Inside a sentence a piece is on screen only while it is said: keep it readable.
+            if length * 1000 > rules.max_cps * max(acc_ms - rules.min_gap_ms, 1):
+                cost += 6.0
+            if acc_ms - rules.min_gap_ms < rules.min_duration_ms:
+                cost += 8.0
             if cost < best_cost:
                 best_end, best_cost = end, cost
         ranges.append((start, best_end))
@@ -204,73 +211,121 @@ def split_cues(
     max_ms = int(rules.max_duration_ms * 0.9)  # room for the real voice to run slower
     index = 0
     for seg_index, seg in enumerate(episode.segments):
+        sentences = seg.sentences
+        durations: list[list[int]] = []
+        after: list[tuple[int, int]] = []  # (pause, break strength) after each sentence
         paragraphs = seg.paragraphs
         for pi, para in enumerate(paragraphs):
-            pieces: list[_Piece] = []
-            piece_ms: list[int] = []
-            pause: list[int] = []
             for ti, sentence in enumerate(para.sentences):
                 _check_words(sentence, rules, episode.path)
-                durations = [token_ms(t) for t in sentence.tokens]
-                ranges = split_sentence(sentence.tokens, durations, rules, max_ms)
-                for k, (a, b) in enumerate(ranges):
-                    pieces.append(_Piece(index + ti, a, b))
-                    piece_ms.append(sum(durations[a:b]))
-                    if k < len(ranges) - 1:
-                        pause.append(0)
-                    elif ti < len(para.sentences) - 1:
-                        pause.append(voice.sentence_pause_ms)
-                    elif pi < len(paragraphs) - 1:
-                        pause.append(voice.paragraph_pause_ms)
-                    else:
-                        pause.append(voice.segment_pause_ms)
-            groups = _merge_short(pieces, piece_ms, pause, para.sentences, index, rules, max_ms)
-            for group in groups:
-                cues.append(_make_cue(seg_index, group, para.sentences, index, rules))
-            index += len(para.sentences)
+                durations.append([token_ms(t) for t in sentence.tokens])
+                if ti < len(para.sentences) - 1:
+                    after.append((voice.sentence_pause_ms, 1))
+                elif pi < len(paragraphs) - 1:
+                    after.append((voice.paragraph_pause_ms, 2))
+                else:
+                    after.append((voice.segment_pause_ms, 3))
+        packer = _Packer(sentences, durations, after, rules, max_ms)
+        for k, sentence in enumerate(sentences):
+            for a, b in split_sentence(sentence.tokens, durations[k], rules, max_ms):
+                packer.groups.append([_Piece(k, a, b)])
+        packer.merge_short()
+        for group in packer.groups:
+            cues.append(_make_cue(seg_index, group, sentences, index, rules))
+        index += len(sentences)
     return tuple(cues)
 
 
-def _group_tokens(group: Sequence[_Piece], sentences: Sequence[Sentence], base: int) -> list[Token]:
-    return [t for p in group for t in sentences[p.sentence - base].tokens[p.start : p.end]]
+@dataclass
+class _Packer:
+    """Groups of pieces (one cue each) of one segment; piece.sentence is segment-local."""
 
+    sentences: Sequence[Sentence]
+    durations: list[list[int]]
+    after: list[tuple[int, int]]
+    rules: SubtitleRules
+    max_ms: int
+    groups: list[list[_Piece]] = field(default_factory=list)
 
-def _merge_short(
-    pieces: list[_Piece],
-    piece_ms: list[int],
-    pause: list[int],
-    sentences: Sequence[Sentence],
-    base: int,
-    rules: SubtitleRules,
-    max_ms: int,
-) -> list[list[_Piece]]:
-    """Join a piece too short to read with its neighbour when the two fit one cue."""
-    groups = [[p] for p in pieces]
-    ms = list(piece_ms)
-    gaps = list(pause)
-    i = 0
-    while i < len(groups):
-        shown = ms[i] + min(max(gaps[i] - rules.min_gap_ms, 0), MAX_LINGER_MS)
-        if shown >= rules.min_duration_ms or len(groups) == 1:
-            i += 1
-            continue
-        merged = False
+    def _gap(self, piece: _Piece) -> tuple[int, int]:
+        if piece.end < len(self.sentences[piece.sentence].tokens):
+            return 0, 0
+        return self.after[piece.sentence]
+
+    def ms(self, group: Sequence[_Piece]) -> int:
+        total = 0
+        for n, piece in enumerate(group):
+            total += sum(self.durations[piece.sentence][piece.start : piece.end])
+            if n < len(group) - 1:
+                total += self._gap(piece)[0]
+        return total
+
+    def tokens(self, group: Sequence[_Piece]) -> list[Token]:
+        return [t for p in group for t in self.sentences[p.sentence].tokens[p.start : p.end]]
+
+    def shown(self, group: Sequence[_Piece], linger: int) -> int:
+        pause = self._gap(group[-1])[0]
+        return self.ms(group) + min(max(pause - self.rules.min_gap_ms, 0), linger)
+
+    def needs_help(self, group: Sequence[_Piece]) -> bool:
+        chars = len(" ".join(_words(self.tokens(group))))
+        too_fast = chars * 1000 > self.rules.max_cps * self.shown(group, MAX_READING_LINGER_MS)
+        return too_fast or self.shown(group, MAX_LINGER_MS) < self.rules.min_duration_ms
+
+    def fits(self, group: Sequence[_Piece]) -> bool:
+        return _fits(self.tokens(group), self.rules, self.ms(group), self.max_ms)
+
+    def merge_short(self) -> None:
+        """Join a piece too short (or too fast) to read with a neighbour when the two fit
+        one cue: first within its paragraph, then across a paragraph break; failing that,
+        move over the nearest words of the neighbouring sentence."""
+        groups = self.groups
+        for level in (1, 2):
+            i = 0
+            while i < len(groups):
+                if not self.needs_help(groups[i]):
+                    i += 1
+                    continue
+                candidates = [j for j in (i + 1, i - 1) if 0 <= j < len(groups)]
+                candidates.sort(key=lambda j: self._gap(groups[min(i, j)][-1])[1])
+                for j in candidates:
+                    a, b = min(i, j), max(i, j)
+                    if self._gap(groups[a][-1])[1] > level:
+                        continue
+                    if self.fits(groups[a] + groups[b]):
+                        groups[a : b + 1] = [groups[a] + groups[b]]
+                        i = a
+                        break
+                else:
+                    if level == 2 and self.steal(i):
+                        i += 1
+                        continue
+                    i += 1
+
+    def steal(self, i: int) -> bool:
+        groups = self.groups
         for j in (i + 1, i - 1):
-            if not 0 <= j < len(groups):
+            if not 0 <= j < len(groups) or len(groups[j]) != 1:
                 continue
-            a, b = min(i, j), max(i, j)
-            tokens = _group_tokens(groups[a] + groups[b], sentences, base)
-            joined_ms = ms[a] + gaps[a] + ms[b]
-            if _fits(tokens, rules, joined_ms, max_ms):
-                groups[a : b + 1] = [groups[a] + groups[b]]
-                ms[a : b + 1] = [joined_ms]
-                gaps[a : b + 1] = [gaps[b]]
-                i = a
-                merged = True
-                break
-        if not merged:
-            i += 1
-    return groups
+            donor = groups[j][0]
+            tokens = self.sentences[donor.sentence].tokens
+            best: tuple[float, list[_Piece], list[_Piece]] | None = None
+            for cut in range(donor.start + 1, donor.end):
+                if j > i:
+                    joined = [*groups[i], _Piece(donor.sentence, donor.start, cut)]
+                    kept = [_Piece(donor.sentence, cut, donor.end)]
+                else:
+                    joined = [_Piece(donor.sentence, cut, donor.end), *groups[i]]
+                    kept = [_Piece(donor.sentence, donor.start, cut)]
+                if not self.fits(joined) or self.needs_help(joined) or self.needs_help(kept):
+                    continue
+                cost = break_cost(tokens[cut - 1].display, tokens[cut].display)
+                if best is None or cost < best[0]:
+                    best = (cost, joined, kept)
+            if best is not None:
+                groups[i], groups[j] = best[1], best[2]
+                return True
+        return False
 
 
 def _make_cue(
@@ -280,15 +335,15 @@ def _make_cue(
     base: int,
     rules: SubtitleRules,
 ) -> Cue:
-    tokens = _group_tokens(group, sentences, base)
+    tokens = [t for p in group for t in sentences[p.sentence].tokens[p.start : p.end]]
     lines = layout(_words(tokens), rules)
     if lines is None:  # unreachable: pieces are only made when they fit
         raise EpisodeError("a cue could not be laid out", line=sentences[0].line or None)
     spoken = " ".join(t.spoken for t in tokens if t.spoken)
     return Cue(
         segment=segment,
-        first=(group[0].sentence, group[0].start),
-        last=(group[-1].sentence, group[-1].end - 1),
+        first=(base + group[0].sentence, group[0].start),
+        last=(base + group[-1].sentence, group[-1].end - 1),
         lines=lines,
         spoken=spoken,
     )

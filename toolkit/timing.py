@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from toolkit.assemble import Episode, Segment
 from toolkit.channel import SubtitleRules
-from toolkit.cue import MAX_LINGER_MS, Cue
+from toolkit.cue import MAX_LINGER_MS, MAX_READING_LINGER_MS, Cue
 from toolkit.speak import Token
 from toolkit.voice import VoiceProfile
 
@@ -27,6 +27,7 @@ AUDIO = "audio"
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _CLAUSE_END = (",", ";", ":", "—", "–")
 AVERAGE_SYLLABLES = 1.45  # of an English word in narrated prose
+AVERAGE_LETTERS = 4.7
 
 
 @lru_cache(maxsize=65536)
@@ -51,10 +52,14 @@ class RateModel:
         return cls(ms_per_word=60000.0 / voice.words_per_minute)
 
     def word_ms(self, word: str) -> float:
+        """A word's share: a fixed part, a part per syllable and a part per letter, each
+        normalised so that an average word takes exactly `ms_per_word`."""
         syl = syllables(word)
         if syl == 0:
             return 0.0
-        return self.ms_per_word * (0.4 + 0.6 * syl / AVERAGE_SYLLABLES)
+        letters = sum(ch.isalpha() for ch in word)
+        units = 0.2 + 0.4 * syl / AVERAGE_SYLLABLES + 0.4 * letters / AVERAGE_LETTERS
+        return self.ms_per_word * units
 
     def token_ms(self, token: Token) -> int:
         if not token.spoken:
@@ -189,9 +194,14 @@ def lay_out(
         limit = starts[i + 1] - rules.min_gap_ms if i + 1 < len(cues) else speech.total_ms + 2000
         text = "\n".join(cue.lines)
         chars = len(text.replace("\n", " "))
-        wanted = max(rules.min_duration_ms, math.ceil(chars * 1000 / rules.max_cps))
-        end = max(speech_ends[i], start + wanted)
-        end = min(end, max(speech_ends[i], start + 1) + MAX_LINGER_MS, limit)
+        words_end = max(speech_ends[i], start + 1)
+        readable = start + math.ceil(chars * 1000 / rules.max_cps)
+        end = max(
+            words_end,
+            min(start + rules.min_duration_ms, words_end + MAX_LINGER_MS),
+            min(readable, words_end + MAX_READING_LINGER_MS),
+        )
+        end = min(end, limit)
         end = min(end, start + rules.max_duration_ms)
         end = max(end, start + 1)
         timed.append(TimedCue(start, end, text, cue.spoken, cue.segment))

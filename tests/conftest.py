@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.scaffold import init_channel
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden files from the current outputs (review the diff).",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def channel_dir(tmp_path: Path) -> Path:
+    """A fresh channel made by `toolkit init`."""
+    folder = tmp_path / "channel"
+    init_channel(folder)
+    return folder
+
+
+@pytest.fixture
+def write_episode(channel_dir: Path) -> Callable[..., Path]:
+    def write(name: str, body: str, title: str = "A Test Episode", number: int = 1) -> Path:
+        path = channel_dir / "episodes" / name
+        path.write_text(f"---\ntitle: {title}\nnumber: {number}\n---\n{body}", encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def sample_channel(tmp_path: Path) -> Path:
+    """A copy of the repository's sample channel (episodes, templates, voices)."""
+    folder = tmp_path / "samples"
+    shutil.copytree(REPO / "episodes", folder / "episodes")
+    shutil.copytree(REPO / "voices", folder / "voices")
+    (folder / "build").mkdir()
+    return folder
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(mix_stderr=False)

@@ -1,0 +1,579 @@
+"""Blog copy: the plain text a creator gets by selecting a blog page and copying it.
+
+Nothing in the text says which short line is a section heading and which an image
+caption, so each is decided from evidence, written down as the reason next to it in the
+episode file. The evidence is of three kinds:
+
+* the line itself: a question or a leading year reads as a heading; a photo credit,
+  parentheses, a comma-separated description, a trailing date ("in 1934") or a long line
+  reads as a caption;
+* the article around it: capitalised words that the article also uses in lower case
+  ("the storm") make a line title case, hence a heading, while capitalised words that are
+  names ("Ada Morrow") explain the capitals of a sentence-case caption;
+* the position: a heading must be followed by a paragraph before the next heading or the
+  end, rarely comes before the opening paragraph, and usually comes after an image of the
+  previous section rather than before the image of its own.
+
+Posts are separated by the theme's "Posted on … Leave a comment" line; page chrome that
+comes along with a copy (share buttons, widget lists, comment forms) is dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from toolkit.errors import SourceError
+from toolkit.importers.boilerplate import boilerplate_positions, is_signature
+from toolkit.importers.chrome import is_chrome_line, is_cut_marker
+from toolkit.importers.post import Block, BlockKind, LeftOut, Post, clean_text
+
+# A paragraph is rarely this short, a caption or heading rarely this long.
+MAX_SHORT_WORDS = 30
+MAX_TITLE_WORDS = 30
+
+_TERMINAL = ".!?…:;"
+_CLOSERS = "\"'”’)]»"
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(]?[A-Z0-9]")
+_ABBREVIATION_END = re.compile(
+    r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Mt|Jr|Sr|Capt|Col|Gen|Lt|Sgt|Rev|Fr|Prof|No|vs|etc|c|ca|fig)\.$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})(?:s|'s)?\b")
+_YEAR_PREFIX = re.compile(
+    r"^(?:(?:c\.|circa)\s*)?(?:1[0-9]{3}|20[0-9]{2})s?(?:\s*[-–—]\s*(?:1[0-9]{3}|20[0-9]{2}))?"
+    r"\s*[:–—-]\s",
+    re.IGNORECASE,
+)
+_PART_PREFIX = re.compile(
+    r"^(?:part|chapter|act|book|day|step)\s+(?:[0-9]+|[ivxlc]+|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten)\b",
+    re.IGNORECASE,
+)
+_YEAR_TAIL = re.compile(
+    r"(?:\b(?:in|of|from|around|about|circa|c\.|ca\.|after|before)\s+(?:the\s+)?"
+    r"|,\s*(?:c\.\s*|circa\s+)?|\(\s*(?:c\.\s*)?)"
+    r"(?:1[0-9]{3}|20[0-9]{2})(?:s|'s)?\)?\.?$",
+    re.IGNORECASE,
+)
+_CREDIT_PREFIX = re.compile(
+    r"^(?:photo(?:graph)?|image|picture|source|credit|courtesy|illustration|map|painting"
+    r"|engraving|drawing|above|below|left|right|top|bottom|pictured|via|©|\(c\))\b\s*[:.,(-]?",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = re.compile(
+    r"\b(?:photo(?:s|graph|graphs|graphed|grapher)?|engrav(?:ing|ed)|paint(?:ing|ed)|portrait"
+    r"|drawing|drawn|illustrat(?:ion|ed)|sketch(?:ed)?|lithograph|woodcut|etching|mural"
+    r"|fresco|map|detail|courtesy|museum|archives?|library|collection|wikimedia|commons"
+    r"|public domain|pictured|shown|depict(?:ed|ing|ion)|postcard|poster|cartoon|statue"
+    r"|bust|replica|reconstruction|diagram|plan of|view of|circa|c\.)\b",
+    re.IGNORECASE,
+)
+_QUESTION_WORDS = frozenset(
+    "what why how who whom whose when where which did was were is are do does can could "
+    "should would will".split()
+)
+# Words that stay lower case inside a title-case heading; also name particles.
+_MINOR_WORDS = frozenset(
+    "a an the and but or nor for so yet as at by in of off on per to up via vs with from into "
+    "onto over upon than that till until like near past out de la le les du des von van der "
+    "den da di del della al el bin ibn y e et und".split()
+)
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*\w)?\.?")
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE_LINE = re.compile(
+    rf"^(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}})$",
+    re.IGNORECASE,
+)
+
+
+def is_separator(line: str) -> bool:
+    """The theme's line between posts: "Posted on [date] [by name] Leave a comment".
+
+    Copies lose the link text of the date, so "Posted on Leave a comment" is the common
+    form; a sentence that merely starts with "Posted on" ends with a full stop.
+    """
+    text = clean_text(line)
+    lowered = text.lower()
+    if not lowered.startswith("posted on"):
+        return False
+    words = len(text.split())
+    if "comment" in lowered or "repl" in lowered:
+        return words <= 16
+    return words <= 10 and not text.endswith((".", "!", "?"))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A paragraph-sized piece of the copy: lines between blank lines, joined."""
+
+    line: int  # 1-based line number of its first line, for messages
+    text: str
+
+
+@dataclass(frozen=True)
+class Features:
+    """Evidence about one short line: `score` > 0 leans heading; `reasons` say why."""
+
+    score: float
+    heading_reasons: tuple[str, ...]
+    caption_reasons: tuple[str, ...]
+
+
+def parse_blogcopy(text: str, source: str) -> list[Post]:
+    """Split blog copy into posts and decide every short line.
+
+    Raises SourceError when a post has no title line or nothing but a title.
+    """
+    lines = text.split("\n")
+    separators = [index for index, line in enumerate(lines) if is_separator(line)]
+    spans: list[tuple[int, int]] = []
+    if not separators:
+        spans.append((0, len(lines)))
+    else:
+        preamble = _chunks(lines, 0, separators[0])
+        # With the date line under each post (some themes), the first post comes before
+        # the first separator; otherwise what comes before it is the blog's own header.
+        if any(_words(chunk.text) >= 25 for chunk in preamble):
+            spans.append((0, separators[0]))
+        bounds = [*separators, len(lines)]
+        spans.extend((start + 1, end) for start, end in itertools.pairwise(bounds))
+    posts: list[Post] = []
+    numbered = len([span for span in spans if _chunks(lines, *span)]) > 1
+    for start, end in spans:
+        chunks = _chunks(lines, start, end)
+        if not chunks:
+            continue
+        where = f"{source}, post {len(posts) + 1}" if numbered else source
+        posts.append(_build_post(chunks, source, where))
+    if not posts:
+        raise SourceError(
+            "no post found: the file has only 'Posted on' lines",
+            path=source,
+            hint="copy the posts' text too",
+        )
+    return posts
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _chunks(lines: Sequence[str], start: int, end: int) -> list[Chunk]:
+    """Blank-line separated pieces of lines[start:end], with hard-wrapped lines joined."""
+    result: list[Chunk] = []
+    group: list[tuple[int, str]] = []
+    for index in range(start, end + 1):
+        line = lines[index].strip() if index < end else ""
+        if line:
+            group.append((index + 1, line))
+            continue
+        if group:
+            result.extend(_split_group(group))
+            group = []
+    return result
+
+
+def _split_group(group: list[tuple[int, str]]) -> list[Chunk]:
+    """One blank-line separated group, split where lines are really separate blocks.
+
+    Copies from a browser give one line per paragraph (long lines), sometimes without blank
+    lines between; a text editor's copy is hard-wrapped (lines under about 80 characters)
+    and its lines belong together. A short line standing alone between sentence ends is a
+    heading or caption either way.
+    """
+    if len(group) == 1:
+        number, line = group[0]
+        return [Chunk(number, clean_text(line))]
+    if max(len(line) for _, line in group) > 100:
+        return [Chunk(number, clean_text(line)) for number, line in group]
+    result: list[Chunk] = []
+    current: list[tuple[int, str]] = []
+    for position, (number, line) in enumerate(group):
+        previous_ends = not current or _ends_sentence(current[-1][1])
+        following = group[position + 1][1] if position + 1 < len(group) else ""
+        stands_alone = (
+            previous_ends
+            and _words(line) <= 10
+            and not _ends_sentence(line)
+            and not line.endswith((",", "-", "–"))
+            and (not following or following[:1].isupper() or following[:1] in "“\"'‘")
+        )
+        if stands_alone:
+            if current:
+                result.append(_join(current))
+            result.append(Chunk(number, clean_text(line)))
+            current = []
+        else:
+            current.append((number, line))
+    if current:
+        result.append(_join(current))
+    return result
+
+
+def _join(lines: list[tuple[int, str]]) -> Chunk:
+    text = ""
+    for _, line in lines:
+        if text.endswith("-") and not text.endswith(" -") and line[:1].islower():
+            text = text[:-1] + line  # a word hyphenated at a line break
+        else:
+            text = f"{text} {line}" if text else line
+    return Chunk(lines[0][0], clean_text(text))
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _TERMINAL
+
+
+def _is_paragraph(text: str) -> bool:
+    """True for narrated text; False for a short line that is a heading or a caption."""
+    words = _words(text)
+    if words > MAX_SHORT_WORDS:
+        return not (_CREDIT_PREFIX.match(text) and words <= 40)
+    stripped = text.rstrip(_CLOSERS)
+    if text[:1] in '“"‘' and text[-1:] in '”"’' and words > 3:
+        return True  # a quotation standing alone is read out
+    if stripped.endswith("?"):
+        return words > 14 or bool(_SENTENCE_END.search(text))
+    if not _ends_sentence(text):
+        return False
+    # "Photo: Skerry Archive." ends with a full stop but is a credit.
+    credit = _CREDIT_PREFIX.match(text) or (
+        words <= 15 and "(" in text and _CREDIT_WORDS.search(text) and text.endswith((")", ")."))
+    )
+    return not credit
+
+
+def _build_post(chunks: list[Chunk], source: str, where: str) -> Post:
+    chunks, chrome = _drop_chrome(chunks)
+    if not chunks:
+        raise SourceError(
+            "the post has no text, only page chrome", path=source, hint="copy the article itself"
+        )
+    title_chunk = chunks[0]
+    if _words(title_chunk.text) > MAX_TITLE_WORDS or _SENTENCE_END.search(title_chunk.text):
+        raise SourceError(
+            "the post has no title line (its first line is a paragraph)",
+            path=source,
+            line=title_chunk.line,
+            hint="put the post's title on a line of its own above the text",
+        )
+    body = chunks[1:]
+    # Dates and bylines right under the title are the theme's meta line.
+    while body and _DATE_LINE.match(body[0].text):
+        chrome.append(body[0].text)
+        body = body[1:]
+    if not body:
+        raise SourceError(
+            "the post has a title but no text",
+            path=source,
+            line=title_chunk.line,
+            hint="copy the whole article, or remove the stray title",
+        )
+    short = [not _is_paragraph(chunk.text) for chunk in body]
+    draft = tuple(
+        Block("caption" if is_short and not is_signature(chunk.text) else "paragraph", chunk.text)
+        for chunk, is_short in zip(body, short, strict=True)
+    )
+    dropped = boilerplate_positions(draft)
+    kept = [i for i in range(len(body)) if i not in dropped]
+    left_out: list[LeftOut] = []
+    for position in sorted(dropped):
+        before = sum(1 for i in kept if i < position)
+        left_out.append(LeftOut("boilerplate", body[position].text, before))
+    blocks = classify(
+        [body[i].text for i in kept],
+        [short[i] for i in kept],
+        boilerplate_after=bool(dropped) and max(dropped) == len(body) - 1,
+    )
+    if not any(block.kind == "paragraph" for block in blocks):
+        raise SourceError(
+            "the post has no paragraph to narrate",
+            path=source,
+            line=title_chunk.line,
+            hint="check that the article text was copied",
+        )
+    chrome_left = tuple(LeftOut("chrome", text, 0) for text in chrome)
+    return Post(
+        title=title_chunk.text,
+        blocks=tuple(blocks),
+        source=source,
+        where=where,
+        left_out=chrome_left + tuple(left_out),
+    )
+
+
+def _drop_chrome(chunks: list[Chunk]) -> tuple[list[Chunk], list[str]]:
+    """Remove share buttons and the like; cut at the comment section or sidebar widgets."""
+    kept: list[Chunk] = []
+    dropped: list[str] = []
+    for index, chunk in enumerate(chunks):
+        if is_cut_marker(chunk.text):
+            dropped.extend(later.text for later in chunks[index:])
+            break
+        if is_chrome_line(chunk.text):
+            dropped.append(chunk.text)
+        else:
+            kept.append(chunk)
+    return kept, dropped
+
+
+# --- deciding short lines ---------------------------------------------------------------
+
+
+class _Vocabulary:
+    """How the article's paragraphs use each word: capitalised mid-sentence, or lower case."""
+
+    def __init__(self, paragraphs: Iterable[str]) -> None:
+        self.capitalised: Counter[str] = Counter()
+        self.lower: Counter[str] = Counter()
+        self.text = " ".join(paragraphs)
+        for paragraph in paragraphs:
+            sentence_start = True
+            for raw in paragraph.split():
+                word = _bare(raw)
+                if word:
+                    key = _key(word)
+                    if word[0].islower():
+                        self.lower[key] += 1
+                    elif word[0].isupper() and not sentence_start:
+                        self.capitalised[key] += 1
+                    sentence_start = False
+                stripped = raw.rstrip(_CLOSERS)
+                if stripped.endswith((".", "!", "?", "…", ":")) and not _ABBREVIATION_END.search(
+                    stripped
+                ):
+                    sentence_start = True
+                if raw[:1] in '“"‘(' and len(raw) == 1:
+                    sentence_start = True
+
+    def kind(self, word: str) -> str:
+        """ "name", "common" (used in lower case) or "unknown" (not used mid-sentence)."""
+        if _INITIAL.match(word):
+            return "name"
+        key = _key(word)
+        if self.lower[key] or self.lower[key.rstrip("s")] or self.lower[key + "s"]:
+            return "common"
+        if self.capitalised[key]:
+            return "name"
+        return "unknown"
+
+
+def _bare(raw: str) -> str:
+    """A word without surrounding punctuation or a possessive ending."""
+    word = raw.strip("\"'“”‘’()[]{},;:!?…*_")
+    if _INITIAL.match(word):
+        return word
+    word = word.rstrip(".")
+    for ending in ("'s", "’s", "'", "’"):
+        if word.endswith(ending):
+            word = word[: -len(ending)]
+    return word if word[:1].isalpha() else ""
+
+
+def _key(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+def features(text: str, vocabulary: _Vocabulary, previous: str = "") -> Features:
+    """Weigh one short line. Positive scores lean heading, negative caption."""
+    heading: list[tuple[float, str]] = [(0.5, "")]  # most lone short lines are headings
+    caption: list[tuple[float, str]] = []
+    raw_words = text.split()
+    count = len(raw_words)
+    bare = [_bare(word) for word in raw_words]
+
+    if text.rstrip(_CLOSERS).endswith("?"):
+        heading.append((2.5, "a question"))
+    if _YEAR_PREFIX.match(text):
+        heading.append((3.0, "starts with a year, like a timeline"))
+    elif _PART_PREFIX.match(text):
+        heading.append((3.0, "numbered like a chapter"))
+    if bare and bare[0].lower() in _QUESTION_WORDS and count <= 8:
+        heading.append((1.0, "opens like a question"))
+    if count <= 3:
+        heading.append((1.0, "very short"))
+    elif count <= 5:
+        heading.append((0.5, "short"))
+
+    if _CREDIT_PREFIX.match(text):
+        caption.append((6.0, "a picture credit"))
+    if "(" in text and ")" in text:
+        caption.append((3.0, "has parentheses"))
+    credit_words = {match.group(0).lower() for match in _CREDIT_WORDS.finditer(text)}
+    if credit_words:
+        caption.append((2.0, f"picture words ({', '.join(sorted(credit_words)[:2])})"))
+    if _YEAR_TAIL.search(text.rstrip(".")):
+        caption.append((2.5, "ends with a date"))
+    elif _YEAR.search(text) and not _YEAR_PREFIX.match(text):
+        caption.append((0.5, "has a year"))
+    comma = re.search(r",(?!\d)", text)
+    if comma:
+        caption.append((2.0, "a comma, like a description"))
+        before = text[: comma.start()].split()
+        if 2 <= len(before) <= 4 and all(
+            word[:1].isupper() or word in _MINOR_WORDS for word in before
+        ):
+            caption.append((1.5, "a name, then who or what it is"))
+    if count >= 12:
+        caption.append((2.5, "long"))
+    elif count >= 9:
+        caption.append((1.5, "long"))
+    if any(_INITIAL.match(word) for word in raw_words):
+        caption.append((1.0, "initials"))
+    first = bare[0] if bare else ""
+    if first.lower().endswith("ing") and first.lower() not in _QUESTION_WORDS and count > 2:
+        caption.append((1.0, "starts like a description"))
+    if text.rstrip(_CLOSERS).endswith("."):
+        caption.append((1.0, "ends with a full stop"))
+
+    style, names = _case_style(raw_words, vocabulary)
+    if style == "title":
+        heading.append((2.0, "title case"))
+    elif style == "names":
+        caption.append((1.5, f"names from the text ({', '.join(names[:2])})"))
+    if names and previous and _mentions(previous, raw_words):
+        caption.append((1.5, "shows who or what the paragraph above mentions"))
+
+    score = sum(weight for weight, _ in heading) - sum(weight for weight, _ in caption)
+    return Features(
+        score=score,
+        heading_reasons=tuple(reason for _, reason in sorted(heading, reverse=True) if reason),
+        caption_reasons=tuple(reason for _, reason in sorted(caption, reverse=True) if reason),
+    )
+
+
+def _case_style(raw_words: Sequence[str], vocabulary: _Vocabulary) -> tuple[str, list[str]]:
+    """ "title", "sentence", "names" (its only capitals are names) or "" (cannot tell).
+
+    The first word, and the word after a colon, are capitalised in every style, so they
+    only count when they are names.
+    """
+    lower = capitalised = 0
+    names: list[str] = []
+    first_is_common = False
+    for index, raw in enumerate(raw_words):
+        word = _bare(raw)
+        if not word:
+            continue
+        initial = index == 0 or raw_words[index - 1].endswith(":")
+        if word[0].islower():
+            if not initial and word not in _MINOR_WORDS:
+                lower += 1
+            continue
+        if word.isupper() and len(word) > 1 and not _INITIAL.match(word):
+            continue  # an acronym says nothing about case
+        kind = vocabulary.kind(word)
+        if kind == "name":
+            names.append(word)
+        elif initial:
+            first_is_common = first_is_common or (
+                kind == "common" and word.lower() not in _MINOR_WORDS
+            )
+        else:
+            capitalised += 1
+    if lower:
+        return "sentence", names
+    if capitalised:
+        return "title", names
+    if names and not first_is_common:
+        return "names", names
+    return "", names
+
+
+def _mentions(paragraph: str, raw_words: Sequence[str]) -> bool:
+    """True when the paragraph names the same person or place (two capitalised words)."""
+    capitalised = [_bare(word) for word in raw_words if _bare(word)[:1].isupper()]
+    for first, second in itertools.pairwise(capitalised):
+        if f"{first} {second}" in paragraph:
+            return True
+    return False
+
+
+def classify(
+    texts: Sequence[str], short: Sequence[bool], *, boilerplate_after: bool = False
+) -> list[Block]:
+    """Give every piece its kind: paragraphs stay, each run of short lines is decided together.
+
+    A run is scored for every way of labelling it (runs are short, so this is exhaustive)
+    and the best labelling wins: each heading adds its own evidence; position rules add
+    penalties (two headings without a paragraph between them, a heading with nothing after
+    it, a heading before the opening paragraph).
+    """
+    paragraphs = [text for text, is_short in zip(texts, short, strict=True) if not is_short]
+    vocabulary = _Vocabulary(paragraphs)
+    blocks: list[Block] = []
+    index = 0
+    while index < len(texts):
+        if not short[index]:
+            blocks.append(Block("paragraph", texts[index]))
+            index += 1
+            continue
+        end = index
+        while end < len(texts) and short[end]:
+            end += 1
+        previous = texts[index - 1] if index > 0 else ""
+        run = [features(texts[i], vocabulary, previous) for i in range(index, end)]
+        at_start = not any(not s for s in short[:index])
+        at_end = end == len(texts)
+        labels = _best_labels(run, at_start=at_start, at_end=at_end)
+        for position, (feature, label) in enumerate(zip(run, labels, strict=True)):
+            text = texts[index + position]
+            context = _context_reason(label, at_start, at_end, boilerplate_after)
+            kind: BlockKind = "heading" if label == "heading" else "caption"
+            blocks.append(Block(kind, text, _note(label, feature, context)))
+        index = end
+    return blocks
+
+
+def _best_labels(run: Sequence[Features], *, at_start: bool, at_end: bool) -> tuple[str, ...]:
+    if len(run) > 10:
+        # Nobody writes ten short lines in a row by hand: decide each on its own evidence.
+        return tuple("heading" if item.score > 1.5 else "caption" for item in run)
+    best: tuple[float, tuple[str, ...]] = (float("-inf"), ())
+    for labels in itertools.product(("caption", "heading"), repeat=len(run)):
+        value = 0.0
+        headings = [i for i, label in enumerate(labels) if label == "heading"]
+        value += sum(run[i].score for i in headings)
+        value -= 6.0 * max(0, len(headings) - 1)
+        if headings and at_end:
+            value -= 4.0
+        if headings and at_start:
+            value -= 2.0
+        if headings and headings[-1] != len(run) - 1:
+            value -= 0.5
+        for i in range(len(run) - 1):
+            if labels[i] == labels[i + 1] == "caption":
+                value -= 0.5
+        if value > best[0]:
+            best = (value, labels)
+    return best[1]
+
+
+def _context_reason(label: str, at_start: bool, at_end: bool, boilerplate_after: bool) -> str:
+    if label == "caption" and at_end:
+        return "nothing follows it" if not boilerplate_after else "only the sign-off follows"
+    if label == "caption" and at_start:
+        return "before the opening paragraph"
+    return ""
+
+
+def _note(label: str, feature: Features, context: str) -> str:
+    reasons = list(feature.heading_reasons if label == "heading" else feature.caption_reasons)
+    if context:
+        reasons.insert(0, context)
+    if label == "heading":
+        because = "; ".join(reasons[:3]) or "a short line before a paragraph"
+        return f"guessed heading: {because}. If it is a caption, write it as ![...]()"
+    because = "; ".join(reasons[:3]) or "the lines around it"
+    return f"guessed caption: {because}. If it is a heading, write it as ## ..."

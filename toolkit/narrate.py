@@ -1,0 +1,183 @@
+"""The narrated draft: synthesize sentence by sentence (cached), join the PCM once with the
+voice's pauses, time the cues from the real audio and encode a tagged, chaptered MP3.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.align import token_times
+from toolkit.assemble import Episode
+from toolkit.cache import SpeechCache, cache_key
+from toolkit.channel import Channel
+from toolkit.chapters import segment_chapters
+from toolkit.engine import Engine, Speech
+from toolkit.mp3 import Chapter, Tags, encode_mp3
+from toolkit.script import duration
+from toolkit.timing import AUDIO, SentenceTime, SpeechTimes, Timeline, lay_out, pause_after
+from toolkit.voice import VoiceProfile
+
+CACHE_DIR = Path("build") / ".cache" / "speech"
+# Below this many sentences to synthesize a second process costs more than it saves.
+PARALLEL_MIN = 24
+
+Progress = Callable[[int, int], None]
+
+
+def make_engine(voice: VoiceProfile) -> Engine:
+    if voice.engine == "gtts":
+        from toolkit.gtts_engine import GttsEngine
+
+        return GttsEngine(voice)
+    from toolkit.espeak import EspeakEngine
+
+    return EspeakEngine(voice)
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    speeches: tuple[Speech, ...]  # one per sentence, in episode order
+    synthesized: int
+    from_cache: int
+
+
+def _synthesize_one(args: tuple[VoiceProfile, str]) -> Speech:
+    voice, text = args
+    return make_engine(voice).synthesize(text)
+
+
+def synthesize_all(
+    texts: Sequence[str],
+    voice: VoiceProfile,
+    cache: SpeechCache,
+    *,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> Synthesis:
+    """Speech for every text, from the cache when it is there. Each new sentence is cached
+    as soon as it is made, so an interrupted build resumes where it stopped."""
+    engine = make_engine(voice)
+    identity = engine.identity()
+    keys = [cache_key(identity, t) for t in texts]
+    found: dict[str, Speech] = {}
+    for key in dict.fromkeys(keys):
+        hit = cache.get(key)
+        if hit is not None and hit.sample_rate == voice.sample_rate:
+            found[key] = hit
+    from_cache = sum(1 for k in keys if k in found)
+    missing = list(dict.fromkeys(k for k in keys if k not in found))
+    text_of = dict(zip(keys, texts, strict=True))
+    done = from_cache
+    if progress:
+        progress(done, len(texts))
+    use_pool = workers > 1 and not voice.online and len(missing) >= PARALLEL_MIN
+    if use_pool:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            jobs = [(voice, text_of[k]) for k in missing]
+            for key, speech in zip(
+                missing, pool.map(_synthesize_one, jobs, chunksize=8), strict=True
+            ):
+                cache.put(key, speech)
+                found[key] = speech
+                done += keys.count(key)
+                if progress:
+                    progress(done, len(texts))
+    else:
+        for key in missing:
+            speech = engine.synthesize(text_of[key])
+            cache.put(key, speech)
+            found[key] = speech
+            done += keys.count(key)
+            if progress:
+                progress(done, len(texts))
+    return Synthesis(tuple(found[k] for k in keys), len(missing), from_cache)
+
+
+def join_audio(
+    episode: Episode, speeches: Sequence[Speech], voice: VoiceProfile
+) -> tuple[bytes, SpeechTimes]:
+    """One PCM buffer for the episode (joined once: repeated concatenation is quadratic)
+    and the speech times measured from it."""
+    rate = voice.sample_rate
+    parts: list[bytes] = []
+    clock_samples = 0
+    sentences: list[SentenceTime] = []
+    segment_starts: list[int] = []
+    k = 0
+    last_seg = len(episode.segments) - 1
+
+    def ms(samples: int) -> int:
+        return samples * 1000 // rate
+
+    for si, seg in enumerate(episode.segments):
+        segment_starts.append(ms(clock_samples))
+        paragraphs = seg.paragraphs
+        for pi, para in enumerate(paragraphs):
+            for ti, sentence in enumerate(para.sentences):
+                speech = speeches[k]
+                k += 1
+                start = ms(clock_samples)
+                starts, ends = token_times(sentence.tokens, speech.words, speech.duration_ms)
+                sentences.append(
+                    SentenceTime(
+                        start,
+                        start + speech.duration_ms,
+                        tuple(start + s for s in starts),
+                        tuple(start + e for e in ends),
+                    )
+                )
+                parts.append(speech.pcm)
+                clock_samples += len(speech.pcm) // 2
+                last_t = ti == len(para.sentences) - 1
+                last_p = last_t and pi == len(paragraphs) - 1
+                pause = pause_after(voice, last_t, last_p, last_p and si == last_seg)
+                silence = pause * rate // 1000
+                parts.append(bytes(2 * silence))
+                clock_samples += silence
+    pcm = b"".join(parts)
+    return pcm, SpeechTimes(AUDIO, tuple(sentences), tuple(segment_starts), ms(clock_samples))
+
+
+@dataclass(frozen=True)
+class Narration:
+    timeline: Timeline
+    note: str
+    synthesized: int
+    from_cache: int
+
+
+def narrate(
+    root: Path,
+    episode: Episode,
+    cues: tuple,  # type: ignore[type-arg]
+    voice: VoiceProfile,
+    channel: Channel,
+    folder: Path,
+    *,
+    workers: int = 1,
+    progress: Progress | None = None,
+    mp3_name: str = "narration.mp3",
+) -> Narration:
+    """Synthesize, time and encode; writes folder/mp3_name atomically."""
+    texts = [s.spoken for s in episode.sentences]
+    synthesis = synthesize_all(
+        texts, voice, SpeechCache(root / CACHE_DIR), workers=workers, progress=progress
+    )
+    pcm, speech_times = join_audio(episode, synthesis.speeches, voice)
+    timeline = lay_out(episode, cues, speech_times, channel.rules)
+    chapters = [Chapter(c.start_ms, c.end_ms, c.title) for c in segment_chapters(timeline)]
+    tags = Tags(title=episode.title, artist=channel.name, album=channel.name, track=episode.number)
+    encode_mp3(pcm, voice.sample_rate, folder / mp3_name, tags, chapters)
+    note = (
+        f"{synthesis.synthesized} synthesized, {synthesis.from_cache} from cache, "
+        f"{duration(timeline.total_ms)} of audio"
+    )
+    return Narration(timeline, note, synthesis.synthesized, synthesis.from_cache)
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
