@@ -8,6 +8,7 @@ neighbouring marks, anchored at the start and the end of the sentence's audio.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from toolkit.engine import WordMark
@@ -33,7 +34,7 @@ def spoken_offsets(tokens: Sequence[Token]) -> tuple[list[int], str]:
 
 
 def _interpolate(anchors: list[tuple[int, int]], offset: int) -> int:
-    for (c0, t0), (c1, t1) in zip(anchors, anchors[1:], strict=False):
+    for (c0, t0), (c1, t1) in itertools.pairwise(anchors):
         if c0 <= offset <= c1:
             if c1 == c0:
                 return t0

@@ -118,23 +118,23 @@ def select_episodes(root: Path, selectors: Sequence[str]) -> list[Path]:
 
 
 def check_unique(root: Path) -> None:
-    """Two episodes with the same number or slug would overwrite each other's kit."""
-    seen_numbers: dict[int, Path] = {}
-    seen_slugs: dict[str, Path] = {}
+    """Two episodes with the same number or slug would overwrite each other's kit.
+
+    Episode files that do not parse are skipped here: building them reports the problem."""
+    seen: dict[str, Path] = {}
     for path in episode_files(root):
-        number_text, _, slug = path.stem.partition("-")
-        number = int(number_text)
-        for key, seen, label in (
-            (number, seen_numbers, "number"),
-            (slug, seen_slugs, "slug"),
-        ):
-            if key in seen:  # type: ignore[operator]
+        try:
+            article = load_article(path)
+        except InputError:
+            continue
+        for key in (f"number {article.number}", f"slug {article.slug}"):
+            if key in seen:
                 raise EpisodeError(
-                    f"episode {label} {key} is used twice (also {seen[key].name})",  # type: ignore[index]
+                    f"episode {key} is used twice (also in {seen[key].name})",
                     path=path,
                     hint="renumber or rename one of them",
                 )
-            seen[key] = path  # type: ignore[index]
+            seen[key] = path
 
 
 def load_lexicon_for(root: Path, voice: VoiceProfile) -> Lexicon:

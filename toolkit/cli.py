@@ -251,6 +251,56 @@ def voices(ctx: click.Context) -> None:
         click.echo(f"{name:<{width}}  {p.engine:<6}  {p.language:<6}  {where}  {p.source}")
 
 
+@cli.command()
+@click.argument("voice")
+@click.option("--dry-run", is_flag=True, help="Measure and print, but do not write the profile.")
+@click.pass_context
+def calibrate(ctx: click.Context, voice: str, dry_run: bool) -> None:
+    """Measure VOICE's real speaking rate and clause pause and write them into its profile.
+
+    Synthesizes a reference passage; the result goes into voices/VOICE.toml ([estimate]),
+    copying a built-in profile into the channel first. Estimates then match the audio.
+    """
+    from toolkit.calibrate import calibrate_voice, save_calibration
+    from toolkit.script import duration
+    from toolkit.voice import load_voice
+
+    root = _root(ctx)
+    profile = load_voice(voice, root)
+    result = calibrate_voice(profile)
+    click.echo(
+        f"{voice}: {result.words_per_minute:g} words a minute, {result.comma_pause_ms} ms at "
+        f"a comma ({result.sentences} sentences, {duration(result.measured_ms)} of speech; "
+        f"the old estimate said {duration(result.estimated_before_ms)})"
+    )
+    if not dry_run:
+        target = save_calibration(root, profile, result)
+        click.echo(f"wrote {target}")
+
+
+@cli.command()
+@click.argument("episode")
+@click.option("--segment", "segment", metavar="N|TITLE", help="One segment, by number or title.")
+@click.option("--voice", metavar="NAME", help="Use this voice profile instead of the episode's.")
+@click.option("--play", is_flag=True, help="Play the result with a player found on the system.")
+@click.pass_context
+def preview(
+    ctx: click.Context, episode: str, segment: str | None, voice: str | None, play: bool
+) -> None:
+    """Render EPISODE (or one --segment of it) to build/<slug>/preview-*.mp3 to listen to.
+
+    Segments are numbered from 1 (the intro) as `toolkit timing` lists them.
+    """
+    from toolkit.preview import play_file, render_preview
+
+    root = _root(ctx)
+    result = render_preview(root, episode, segment, voice)
+    click.echo(f"wrote {result.path} ({result.summary})")
+    if play:
+        player = play_file(result.path)
+        click.echo(f"playing with {player}")
+
+
 def main() -> None:
     handler = _WarningHandler()
     log.addHandler(handler)

@@ -49,7 +49,17 @@ class RateModel:
 
     @classmethod
     def for_voice(cls, voice: VoiceProfile) -> RateModel:
-        return cls(ms_per_word=60000.0 / voice.words_per_minute)
+        return cls(
+            ms_per_word=60000.0 / voice.words_per_minute, comma_pause_ms=voice.comma_pause_ms
+        )
+
+    @staticmethod
+    def is_clause_end(token: Token) -> bool:
+        return token.display.endswith(_CLAUSE_END)
+
+    def token_ms_exact(self, token: Token) -> float:
+        """The token's speaking time without rounding and without the clause pause."""
+        return sum(self.word_ms(w) for w in token.spoken.split()) if token.spoken else 0.0
 
     def word_ms(self, word: str) -> float:
         """A word's share: a fixed part, a part per syllable and a part per letter, each

@@ -32,6 +32,7 @@ class VoiceProfile:
     segment_pause_ms: int
     sample_rate: int  # Hz of the narration PCM and MP3
     words_per_minute: float  # the measured speaking rate used for estimates
+    comma_pause_ms: int = 120  # measured pause at a comma, semicolon, colon or dash
     lexicon: str | None = None  # extra lexicon file, relative to the voices folder
     source: str = "<built-in>"  # the file the profile came from
 
@@ -152,6 +153,12 @@ def _check_ranges(p: VoiceProfile) -> None:
             f"estimate.words_per_minute must be between 60 and 450, not {p.words_per_minute:g}",
         ),
     ]
+    checks.append(
+        (
+            0 <= p.comma_pause_ms <= 2000,
+            f"estimate.comma_pause_ms must be 0 to 2000, not {p.comma_pause_ms}",
+        )
+    )
     for pause, label in (
         (p.sentence_pause_ms, "sentence"),
         (p.paragraph_pause_ms, "paragraph"),
