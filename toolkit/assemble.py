@@ -38,6 +38,10 @@ class Sentence:
 class Paragraph:
     sentences: tuple[Sentence, ...]
 
+    @property
+    def line(self) -> int:
+        return self.sentences[0].line if self.sentences else 0
+
 
 @dataclass(frozen=True)
 class Visual:

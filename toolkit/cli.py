@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,34 @@ def _root(ctx: click.Context) -> Path:
     return Path(ctx.obj["root"])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ToolkitGroup(click.Group):
+    """Turns library errors into one line and an exit code, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        _install_warning_handler()
+        try:
+            return super().invoke(ctx)
+        except ToolkitError as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except OSError as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(1)
+
+
+def _install_warning_handler() -> None:
+    if not any(isinstance(h, _WarningHandler) for h in log.handlers):
+        log.addHandler(_WarningHandler())
+    log.setLevel(logging.WARNING)
+    log.propagate = False
+
+
+@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
     "root",
@@ -187,6 +213,8 @@ def build(
     paths = select_episodes(root, episodes)
     audio = not no_audio
     if jobs > 1 and len(paths) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         work = [(root, p, audio, voice, 1) for p in paths]
         with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
             for result in pool.map(_build_one, work):
@@ -301,14 +329,50 @@ def preview(
         click.echo(f"playing with {player}")
 
 
+@cli.command()
+@click.argument("episodes", nargs=-1)
+@click.pass_context
+def lint(ctx: click.Context, episodes: tuple[str, ...]) -> None:
+    """Report what will sound or read wrong in EPISODES (default: all), as file:line: message.
+
+    Checks names spelled two ways across the channel, sentences over 40 words, numbers or
+    symbols that cannot be said, unbalanced quotes or brackets, leftover markup and cues
+    that break the subtitle rules. Exit 0 when clean, 1 when something was found.
+    """
+    from toolkit.article import load_article
+    from toolkit.build import episode_files, plan_episode, select_episodes
+    from toolkit.channel import load_channel
+    from toolkit.lint import lint_episode, name_counts
+
+    root = _root(ctx)
+    channel = load_channel(root)
+    chosen = select_episodes(root, episodes)
+    plans = {}
+    for path in sorted(set(episode_files(root)) | set(chosen)):
+        try:
+            plans[path] = plan_episode(root, load_article(path), channel)
+        except ToolkitError as exc:
+            if path in chosen:
+                raise
+            click.echo(f"warning: skipped for name checks: {exc}", err=True)
+    names = name_counts(p.episode for p in plans.values())
+    total = 0
+    for path in chosen:
+        plan = plans[path]
+        for finding in lint_episode(plan.episode, plan.timeline, channel.rules, names):
+            click.echo(str(finding))
+            total += 1
+    if total:
+        click.echo(f"{total} problem{'s' if total != 1 else ''} found", err=True)
+        ctx.exit(1)
+    click.echo(f"no problems in {len(chosen)} episode{'s' if len(chosen) != 1 else ''}", err=True)
+
+
 def main() -> None:
-    handler = _WarningHandler()
-    log.addHandler(handler)
-    log.setLevel(logging.WARNING)
-    log.propagate = False
+    _install_warning_handler()
     debug = "--debug" in sys.argv[1:]
     try:
-        cli.main(prog_name="toolkit", standalone_mode=False)
+        code = cli.main(prog_name="toolkit", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
@@ -321,15 +385,18 @@ def main() -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted: finished outputs are kept, run the command again", err=True)
+        click.echo("interrupted: finished outputs are kept; run the command again", err=True)
         sys.exit(130)
-    except OSError as exc:
+    except Exception as exc:
         if debug:
             raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        click.echo(
+            f"error: unexpected {type(exc).__name__}: {exc}; this is a bug in toolkit, "
+            "please report it with the output of --debug",
+            err=True,
+        )
         sys.exit(1)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,172 @@
+"""`toolkit lint`: what will sound or read wrong, as `file:line: message` findings.
+
+Checks, each with its reason:
+- names spelled two ways (a rare one-letter variant of a frequent name, captions too):
+  the narrator will say both, and viewers notice;
+- sentences over 40 words: hard to narrate in one breath, hard to follow by ear;
+- tokens the normalizer could not turn into words: the engine would spell them out;
+- unbalanced quotes or brackets: usually a typo, and they confuse the sentence splitter;
+- leftover markup (**, [links](), <tags>, {{ }}): it would be read aloud or shown;
+- cues that break the subtitle rules with the estimated timing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from toolkit.assemble import Episode, Paragraph, Visual
+from toolkit.channel import SubtitleRules
+from toolkit.timing import Timeline
+
+LONG_SENTENCE_WORDS = 40
+_NAME = re.compile(r"\b[A-Z][a-zà-öø-ÿ]+(?:[-'’][A-Z]?[a-zà-öø-ÿ]+)?\b")
+_MARKUP = re.compile(
+    r"(\*\*|__|\[[^\]]*\]\([^)]*\)|</?[a-zA-Z][^>]*>|\{\{|\}\}|\{%|%\}|&[a-z]+;|^#+ |`)"
+)
+_SPEAKABLE = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*[,.;:!?]*$")
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}:{self.line}: {self.message}"
+            if self.line
+            else f"{self.path}: {self.message}"
+        )
+
+
+def name_counts(episodes: Iterable[Episode]) -> Counter[str]:
+    """How often each capitalised word appears, captions included, across episodes."""
+    counts: Counter[str] = Counter()
+    for episode in episodes:
+        for seg in episode.segments:
+            if seg.kind != "section":
+                continue
+            for block in seg.blocks:
+                text = block.text if isinstance(block, Visual) else _paragraph_text(block)
+                counts.update(_NAME.findall(text))
+    return counts
+
+
+def _paragraph_text(paragraph: Paragraph) -> str:
+    return " ".join(s.text for s in paragraph.sentences)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter changed, added or removed."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _variant_of(name: str, counts: Counter[str], frequent: Sequence[str]) -> str | None:
+    mine = counts[name]
+    if mine > 2 or len(name) < 5:
+        return None
+    for other in frequent:
+        if counts[other] >= max(3, 3 * mine) and _one_edit_apart(name, other):
+            return other
+    return None
+
+
+def lint_episode(
+    episode: Episode,
+    timeline: Timeline,
+    rules: SubtitleRules,
+    channel_names: Counter[str] | None = None,
+) -> list[Finding]:
+    """Findings for one episode; `channel_names` adds the whole channel's spelling."""
+    path = episode.path
+    names = channel_names if channel_names is not None else name_counts([episode])
+    frequent = [n for n, c in names.most_common() if c >= 3 and len(n) >= 5]
+    findings: list[Finding] = []
+    reported: set[tuple[int, str]] = set()
+    for seg in episode.segments:
+        if seg.kind != "section":
+            continue  # template text is checked by rendering, not by the linter
+        for block in seg.blocks:
+            line = block.line
+            text = block.text if isinstance(block, Visual) else _paragraph_text(block)
+            for name in _NAME.findall(text):
+                other = _variant_of(name, names, frequent)
+                if other and (line, name) not in reported:
+                    reported.add((line, name))
+                    findings.append(
+                        Finding(
+                            path,
+                            line,
+                            f"'{name}' may be a misspelling of '{other}' "
+                            f"(used {names[other]} times)",
+                        )
+                    )
+            findings.extend(_markup(path, line, text))
+            if isinstance(block, Visual):
+                continue
+            findings.extend(_balance(path, line, text))
+            for sentence in block.sentences:
+                words = len(sentence.text.split())
+                if words > LONG_SENTENCE_WORDS:
+                    findings.append(
+                        Finding(
+                            path,
+                            line,
+                            f"a sentence of {words} words is hard to narrate "
+                            f'(over {LONG_SENTENCE_WORDS}): "{_start(sentence.text)}"',
+                        )
+                    )
+                for token in sentence.tokens:
+                    for word in token.spoken.split():
+                        if not _SPEAKABLE.match(word):
+                            findings.append(
+                                Finding(
+                                    path,
+                                    line,
+                                    f"'{token.display}' cannot be said as words "
+                                    f"(the voice would get '{token.spoken}'): "
+                                    "rewrite it or add it to voices/lexicon.toml",
+                                )
+                            )
+                            break
+    findings.extend(_cue_findings(episode, timeline, rules))
+    return sorted(set(findings), key=lambda f: (f.line, f.message))
+
+
+def _start(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _markup(path: str, line: int, text: str) -> list[Finding]:
+    match = _MARKUP.search(text)
+    if not match:
+        return []
+    return [Finding(path, line, f"leftover markup '{match.group(0)}' would be read or shown")]
+
+
+def _balance(path: str, line: int, text: str) -> list[Finding]:
+    found = []
+    for opening, closing in _PAIRS:
+        if text.count(opening) != text.count(closing):
+            found.append(Finding(path, line, f"unbalanced {opening} {closing} in the paragraph"))
+    if text.count('"') % 2:
+        found.append(Finding(path, line, 'unbalanced " in the paragraph'))
+    return found
+
+
+def _cue_findings(episode: Episode, timeline: Timeline, rules: SubtitleRules) -> list[Finding]:
+    from toolkit.subtitles import check_cues
+
+    problems = check_cues(timeline.cues, rules)
+    return [Finding(episode.path, 0, f"subtitles: {p}") for p in problems]
