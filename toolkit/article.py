@@ -91,6 +91,8 @@ def _inline_text(children: list[MdToken]) -> tuple[str, list[str]]:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
+        elif child.type == "html_inline" and child.content.lower().startswith("<br"):
+            parts.append(" ")  # a line break in HTML still separates words
     return " ".join("".join(parts).split()), captions
 
 
@@ -99,12 +101,30 @@ def parse_article(text: str, path: str) -> Article:
     name = Path(path).name
     match = _FILE_NAME.match(name)
     title = meta.get("title")
+    if isinstance(title, bool):
+        raise EpisodeError(
+            f"the title reads as {str(title).lower()} in YAML",
+            path=path,
+            line=1,
+            hint="put the title in quotes",
+        )
+    if isinstance(title, int | float):
+        title = str(title)  # "title: 1066" is a fine title
     if not isinstance(title, str) or not title.strip():
         raise EpisodeError(
             "the episode has no title", path=path, line=1, hint="add 'title: …' to the front matter"
         )
     number = meta.get("number", int(match["number"]) if match else None)
-    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+    if number is not None and (
+        isinstance(number, bool) or not isinstance(number, int) or number < 0
+    ):
+        raise EpisodeError(
+            f"the episode number must be a whole number from 0, not {number!r}",
+            path=path,
+            line=1,
+            hint="fix 'number:' in the front matter",
+        )
+    if number is None:
         raise EpisodeError(
             "the episode has no number",
             path=path,

@@ -6,13 +6,12 @@ mistake is reported once, with the file and the setting, before any episode is b
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ConfigError
-from toolkit.files import read_text
+from toolkit.files import parse_toml, read_text
 
 CHANNEL_FILE = Path("episodes") / "channel.toml"
 
@@ -82,12 +81,7 @@ def _text(data: dict[str, Any], key: str, source: str, *, required: bool = False
 
 
 def parse_channel(text: str, source: str) -> Channel:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            f"not valid TOML: {exc}", path=source, line=getattr(exc, "lineno", None)
-        ) from exc
+    data = parse_toml(text, source, "channel file")
     links_table = data.get("links", {})
     patrons_table = data.get("patrons", {})
     subtitles_table = data.get("subtitles", {})
@@ -122,7 +116,7 @@ def parse_channel(text: str, source: str) -> Channel:
 
 def parse_rules(table: dict[str, Any], source: str) -> SubtitleRules:
     profile = table.get("profile", "netflix")
-    if profile not in RULE_PROFILES:
+    if not isinstance(profile, str) or profile not in RULE_PROFILES:
         raise ConfigError(
             f"unknown subtitle profile {profile!r}",
             path=source,
@@ -136,6 +130,10 @@ def parse_rules(table: dict[str, Any], source: str) -> SubtitleRules:
         value = table[f.name]
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"subtitles.{f.name} must be a number", path=source)
+        if f.name != "max_cps" and not isinstance(value, int):
+            raise ConfigError(
+                f"subtitles.{f.name} must be a whole number, not {value!r}", path=source
+            )
         changes[f.name] = float(value) if f.name == "max_cps" else int(value)
     unknown = set(table) - {f.name for f in fields(SubtitleRules)} - {"profile"}
     if unknown:

@@ -247,6 +247,7 @@ def timing(ctx: click.Context, episode: str, voice: str | None) -> None:
     from toolkit.article import load_article
     from toolkit.build import plan_episode, select_episodes
     from toolkit.channel import load_channel
+    from toolkit.chapters import clock
     from toolkit.script import duration
 
     root = _root(ctx)
@@ -258,7 +259,7 @@ def timing(ctx: click.Context, episode: str, voice: str | None) -> None:
     click.echo(f"{'segment':<{width}}  {'start':>8}  {'duration':>8}  {'words':>6}")
     for seg in tl.segments:
         click.echo(
-            f"{seg.title:<{width}}  {duration(seg.start_ms):>8}  "
+            f"{seg.title:<{width}}  {clock(seg.start_ms):>8}  "
             f"{duration(seg.end_ms - seg.start_ms):>8}  {seg.words:>6}"
         )
     words = sum(s.words for s in tl.segments)

@@ -10,14 +10,32 @@ from __future__ import annotations
 import codecs
 import logging
 import os
+import re
 import tempfile
+import tomllib
 from pathlib import Path
+from typing import Any
 
-from toolkit.errors import InputError
+from toolkit.errors import ConfigError, InputError
 
 log = logging.getLogger("toolkit")
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
+
+
+def parse_toml(text: str, source: Path | str, what: str) -> dict[str, Any]:
+    """Parse TOML; an error names the file and line (Python 3.11's TOMLDecodeError keeps
+    the line only in its message) and says what to fix."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        raise ConfigError(
+            f"not valid TOML: {reason}", path=source, line=line, hint=f"fix the {what}"
+        ) from exc
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

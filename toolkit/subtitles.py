@@ -15,6 +15,11 @@ from toolkit.errors import ToolkitError
 from toolkit.timing import TimedCue
 
 
+def _lines(text: str) -> list[str]:
+    """A blank line would end a cue early in both formats: cue text never has one."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
 def _check(cues: tuple[TimedCue, ...]) -> None:
     previous_end = -1
     for i, cue in enumerate(cues, 1):
@@ -32,7 +37,7 @@ def compose_srt(cues: tuple[TimedCue, ...]) -> str:
             index=i,
             start=timedelta(milliseconds=c.start_ms),
             end=timedelta(milliseconds=c.end_ms),
-            content=c.text,
+            content="\n".join(_lines(c.text)),
         )
         for i, c in enumerate(cues, 1)
     ]
@@ -61,7 +66,7 @@ def compose_vtt(cues: tuple[TimedCue, ...]) -> str:
     for i, cue in enumerate(cues, 1):
         parts.append(str(i))
         parts.append(f"{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}")
-        parts.extend(vtt_escape(line) for line in cue.text.split("\n"))
+        parts.extend(vtt_escape(line) for line in _lines(cue.text))
         parts.append("")
     return "\n".join(parts)
 

@@ -7,7 +7,6 @@ undefined names as errors, and every error names the template file and line.
 
 from __future__ import annotations
 
-import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -81,46 +80,59 @@ class Templates:
         return f"<built-in>/{name}"
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
-        where = self.source_of(name)
         try:
             template = self.env.get_template(name)
             return template.render(**context)
         except jinja2.TemplateSyntaxError as exc:
+            where, line = self._where(exc, name, exc.name, exc.lineno)
             raise TemplateError(
                 f"template syntax error: {exc.message}",
                 path=where,
-                line=exc.lineno,
+                line=line,
                 hint="fix the template",
             ) from exc
+        except jinja2.TemplateNotFound as exc:
+            where, line = self._where(exc, name)
+            raise TemplateError(
+                f"template {exc.name} not found",
+                path=where,
+                line=line,
+                hint="templates can include only files from episodes/templates/",
+            ) from exc
         except jinja2.exceptions.SecurityError as exc:
+            where, line = self._where(exc, name)
             raise TemplateError(
                 f"the template tried something not allowed: {exc}",
                 path=where,
-                line=_template_line(exc, name),
+                line=line,
                 hint="templates may only use the channel, episode and patrons values",
             ) from exc
         except jinja2.UndefinedError as exc:
+            where, line = self._where(exc, name)
             raise TemplateError(
                 f"the template uses an undefined name: {exc.message}",
                 path=where,
-                line=_template_line(exc, name),
+                line=line,
                 hint="see the README for the names templates can use",
             ) from exc
-        except jinja2.TemplateNotFound as exc:
-            raise TemplateError(f"template {name} not found", path=where) from exc
-        except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+        except (TypeError, ValueError, ArithmeticError, AttributeError, OverflowError) as exc:
+            where, line = self._where(exc, name)
             raise TemplateError(
-                f"the template failed: {exc}",
-                path=where,
-                line=_template_line(exc, name),
-                hint="fix the template",
+                f"the template failed: {exc}", path=where, line=line, hint="fix the template"
             ) from exc
 
-
-def _template_line(exc: BaseException, name: str) -> int | None:
-    """Jinja2 rewrites tracebacks so template frames carry the template's file and line."""
-    line = None
-    for frame in traceback.extract_tb(exc.__traceback__ or sys.exc_info()[2]):
-        if frame.filename.endswith(name) or frame.filename == "<template>":
-            line = frame.lineno
-    return line
+    def _where(
+        self,
+        exc: BaseException,
+        name: str,
+        failing: str | None = None,
+        line: int | None = None,
+    ) -> tuple[str, int | None]:
+        """The template file and line an error comes from: the innermost template frame
+        (an included template, not the one that included it)."""
+        if failing is not None:
+            return self.source_of(failing), line
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".j2"):
+                return self.source_of(Path(frame.filename).name), frame.lineno
+        return self.source_of(name), line

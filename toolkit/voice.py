@@ -6,14 +6,15 @@ channel's voices/ folder adds profiles or overrides them by name.
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ConfigError
-from toolkit.files import read_text
+from toolkit.files import parse_toml, read_text
 
 ENGINES = ("espeak", "gtts")
 
@@ -41,32 +42,36 @@ class VoiceProfile:
         return self.engine == "gtts"
 
 
-def _builtin_files() -> dict[str, tuple[str, str]]:
-    found: dict[str, tuple[str, str]] = {}
+def _builtin_files() -> dict[str, Callable[[], tuple[str, str]]]:
+    found: dict[str, Callable[[], tuple[str, str]]] = {}
     folder = resources.files("toolkit") / "voices"
     for entry in folder.iterdir():
         if entry.name.endswith(".toml"):
-            found[entry.name[:-5]] = (entry.read_text(encoding="utf-8"), f"<built-in>/{entry.name}")
+            found[entry.name[:-5]] = partial(
+                lambda e: (e.read_text(encoding="utf-8"), f"<built-in>/{e.name}"), entry
+            )
     return found
 
 
-def _channel_files(channel_dir: Path | None) -> dict[str, tuple[str, str]]:
-    found: dict[str, tuple[str, str]] = {}
+def _channel_files(channel_dir: Path | None) -> dict[str, Callable[[], tuple[str, str]]]:
+    """The channel's profiles, read only when asked for: a broken profile that an
+    episode does not use must not stop its build."""
+    found: dict[str, Callable[[], tuple[str, str]]] = {}
     if channel_dir is None:
         return found
     folder = channel_dir / "voices"
     if folder.is_dir():
         for path in sorted(folder.glob("*.toml")):
-            if path.stem == "lexicon" or path.stem.startswith("lexicon"):
+            if path.stem.startswith("lexicon"):
                 continue
-            found[path.stem] = (read_text(path), str(path))
+            found[path.stem] = partial(lambda p: (read_text(p), str(p)), path)
     return found
 
 
 def available_voices(channel_dir: Path | None) -> dict[str, VoiceProfile]:
     """Every profile by name: the built-in ones, then the channel's on top."""
     files = {**_builtin_files(), **_channel_files(channel_dir)}
-    return {name: parse_voice(name, text, source) for name, (text, source) in sorted(files.items())}
+    return {name: parse_voice(name, *files[name]()) for name in sorted(files)}
 
 
 def load_voice(name: str, channel_dir: Path | None) -> VoiceProfile:
@@ -77,8 +82,7 @@ def load_voice(name: str, channel_dir: Path | None) -> VoiceProfile:
             f"unknown voice {name!r}",
             hint=f"use one of: {known} (or add voices/{name}.toml)",
         )
-    text, source = files[name]
-    return parse_voice(name, text, source)
+    return parse_voice(name, *files[name]())
 
 
 def _get(
@@ -98,16 +102,27 @@ def _get(
 
 def parse_voice(name: str, text: str, source: str) -> VoiceProfile:
     """Parse and validate one profile; every problem names the file and the setting."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(
-            f"not valid TOML: {exc.msg if hasattr(exc, 'msg') else exc}",
-            path=source,
-            line=line,
-            hint="fix the voice profile",
-        ) from exc
+    data = parse_toml(text, source, "voice profile")
+    known = {"engine", "language", "rate", "pitch", "tld", "slow", "sample_rate", "lexicon"}
+    tables = {
+        "pauses": {"sentence", "paragraph", "segment"},
+        "estimate": {"words_per_minute", "comma_pause_ms"},
+    }
+    for key, value in data.items():
+        if key in tables and isinstance(value, dict):
+            for sub in value:
+                if sub not in tables[key]:
+                    raise ConfigError(
+                        f"unknown setting {key}.{sub}",
+                        path=source,
+                        hint=f"[{key}] takes {', '.join(sorted(tables[key]))}",
+                    )
+        elif key not in known and key not in tables:
+            raise ConfigError(
+                f"unknown setting {key!r}",
+                path=source,
+                hint=f"a voice profile takes {', '.join(sorted(known | set(tables)))}",
+            )
     pauses = data.get("pauses", {})
     estimate = data.get("estimate", {})
     if not isinstance(pauses, dict) or not isinstance(estimate, dict):
