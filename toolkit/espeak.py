@@ -20,6 +20,7 @@ import _ctypes
 import bisect
 import ctypes
 import difflib
+import os
 import re
 import subprocess
 import sys
@@ -173,6 +174,8 @@ def _declare(lib: ctypes.CDLL) -> None:
 
 
 def _unload(handle: int) -> None:
+    # Drops our reference; the library (and its static state) really goes away only if no
+    # other code in the process loaded the same file, which nothing in the toolkit does.
     if sys.platform == "win32":
         _ctypes.FreeLibrary(handle)
     else:
@@ -183,6 +186,8 @@ def _unload(handle: int) -> None:
 def _fresh_library() -> Iterator[ctypes.CDLL]:
     """A freshly loaded, initialised libespeak-ng, unloaded on exit. Call under _LOCK."""
     try:
+        # Imported here so a broken install surfaces as an EngineError, not an ImportError
+        # when the CLI starts.
         import espeakng_loader
 
         library_path = espeakng_loader.get_library_path()
@@ -196,7 +201,7 @@ def _fresh_library() -> Iterator[ctypes.CDLL]:
     try:
         _declare(lib)
         rate = lib.espeak_Initialize(
-            _AUDIO_OUTPUT_SYNCHRONOUS, _BUFFER_MS, data_path.encode(), _INITIALIZE_DONT_EXIT
+            _AUDIO_OUTPUT_SYNCHRONOUS, _BUFFER_MS, os.fsencode(data_path), _INITIALIZE_DONT_EXIT
         )
         if rate != NATIVE_RATE:
             # 0 or -1 when the data folder is unusable (the library also writes why to stderr)

@@ -1,9 +1,8 @@
 """The edge around the ffmpeg binary that imageio-ffmpeg ships.
 
 There is no ffprobe beside that binary, so everything here asks ffmpeg itself: decoding,
-loudness (the ebur128 filter) and chapters (the ffmetadata muxer). Nothing else in the
-toolkit starts ffmpeg directly, so failures always surface as EngineError with ffmpeg's
-own reason.
+loudness (the ebur128 filter) and chapters (the ffmetadata muxer). Running it through
+run_ffmpeg turns every failure into an EngineError that carries ffmpeg's own reason.
 """
 
 from __future__ import annotations
@@ -104,7 +103,9 @@ def decode_to_pcm(data: bytes, sample_rate: int) -> bytes:
     proc = run_ffmpeg(
         [
             "-loglevel", "error",
-            "-i", "pipe:0",
+            # "-", not "pipe:0": only then does ffmpeg trim the MP3 encoder's end padding
+            # (given in the LAME header), so decoded speech keeps its true length.
+            "-i", "-",
             "-map", "0:a:0",  # the sound only: online engines may attach cover art or data
             "-map_metadata", "-1",
             "-ac", "1",
