@@ -24,7 +24,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from toolkit.errors import SourceError
 from toolkit.importers.boilerplate import boilerplate_positions, is_signature
@@ -83,11 +83,43 @@ _MINOR_WORDS = frozenset(
     "den da di del della al el bin ibn y e et und".split()
 )
 _INITIAL = re.compile(r"^[A-Z]\.$")
-_WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*\w)?\.?")
+# A line that is only a proper name is a portrait's caption when the name is a person's,
+# but a section heading when it names a place or an event ("Monte Cassino"). Titles and
+# common given names are how a reader tells; saints are left out on purpose, because a
+# saint is as often a topic ("Saint Vitus") as a portrait.
+_PERSON_TITLES = frozenset(
+    """sir lord lady dame mr mrs ms miss dr doctor professor prof captain capt major general
+    gen colonel col lieutenant lt sergeant sgt corporal private admiral commander commodore
+    king queen prince princess emperor empress tsar czar sultan pope cardinal bishop
+    archbishop reverend rev father brother sister president senator governor chief duke
+    duchess earl count countess baron baroness marquis marquess viscount""".split()
+)
+_GIVEN_NAMES = frozenset(
+    """aaron abraham ada adam agnes albert alexander alfred alice amelia andrew ann anna anne
+    annie antoine antonio arthur augusta barbara benjamin bernard bertha betty
+    carl carlos caroline catherine charles charlotte christopher clara daniel david derek
+    dorothy edith edmund edward edwin eleanor elizabeth ellen emil emily emma ernest
+    eugene eva fanny florence frances francis frank franz frederick george georg georgia
+    grace hannah hans harold harriet harry helen henri henry herbert hugh isaac isabella
+    jacob james jane jean jessie johann johannes john joseph josephine juan julia karl
+    katherine kate laura leonard leonid lewis louis louisa louise lucy ludwig lyman margaret
+    maria marie martha mary matthew michael nancy nellie nicholas nikolai olga oscar otto
+    patrick paul peter philip pierre rachel ralph richard robert roger rose ruth samuel
+    sarah sophia sophie susan thomas timothy victor vince vincent walter wilhelm william
+    winifred""".split()
+)
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+# "Monday, 21 August 1911", "14 April 1912", "March 1917": a date alone marks a step in a
+# timeline, which is a section; a picture's caption says what it shows.
+_DATE_ONLY = re.compile(
+    rf"^(?:{_WEEKDAY},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}"
+    rf"(?:st|nd|rd|th)?,?|{_MONTH}|{_WEEKDAY})(?:,?\s+\d{{3,4}})?(?:\s*[:–—-].*)?$",
+    re.IGNORECASE,
 )
 _DATE_LINE = re.compile(
     rf"^(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
@@ -127,6 +159,22 @@ class Features:
     score: float
     heading_reasons: tuple[str, ...]
     caption_reasons: tuple[str, ...]
+    style: str = ""  # "title", "sentence", "names" or "" (see _case_style)
+
+    def weigh(self, weight: float, reason: str, *, instead_of: str = "") -> Features:
+        """The same evidence plus one more piece (positive: heading, negative: caption).
+
+        `instead_of` names a reason the new one makes redundant in the note.
+        """
+        heading = tuple(r for r in self.heading_reasons if r != instead_of)
+        caption = tuple(r for r in self.caption_reasons if r != instead_of)
+        if weight > 0:
+            heading = (reason, *heading)
+        else:
+            caption = (reason, *caption)
+        return replace(
+            self, score=self.score + weight, heading_reasons=heading, caption_reasons=caption
+        )
 
 
 def parse_blogcopy(text: str, source: str) -> list[Post]:
@@ -136,32 +184,50 @@ def parse_blogcopy(text: str, source: str) -> list[Post]:
     """
     lines = text.split("\n")
     separators = [index for index, line in enumerate(lines) if is_separator(line)]
-    spans: list[tuple[int, int]] = []
-    if not separators:
-        spans.append((0, len(lines)))
-    else:
-        preamble = _chunks(lines, 0, separators[0])
-        # With the date line under each post (some themes), the first post comes before
-        # the first separator; otherwise what comes before it is the blog's own header.
-        if any(_words(chunk.text) >= 25 for chunk in preamble):
-            spans.append((0, separators[0]))
-        bounds = [*separators, len(lines)]
-        spans.extend((start + 1, end) for start, end in itertools.pairwise(bounds))
-    posts: list[Post] = []
-    numbered = len([span for span in spans if _chunks(lines, *span)]) > 1
-    for start, end in spans:
-        chunks = _chunks(lines, start, end)
-        if not chunks:
-            continue
-        where = f"{source}, post {len(posts) + 1}" if numbered else source
-        posts.append(_build_post(chunks, source, where))
-    if not posts:
+    bounds = [-1, *separators, len(lines)]
+    pieces = [_chunks(lines, start + 1, end) for start, end in itertools.pairwise(bounds)]
+    # Themes that print the title above the "Posted on" line leave each title at the end
+    # of the piece before it: when every separator has a title-like line above it and some
+    # post would otherwise open with a paragraph, give each title back to its post.
+    joins = [i for i in range(1, len(pieces)) if pieces[i - 1] and pieces[i]]
+    if (
+        joins
+        and all(_is_title_like(pieces[i - 1][-1].text) for i in joins)
+        and any(not _is_title_like(pieces[i][0].text) for i in joins)
+    ):
+        for index in joins:
+            pieces[index] = [pieces[index - 1][-1], *pieces[index]]
+            pieces[index - 1] = pieces[index - 1][:-1]
+    preamble: list[Chunk] = []
+    if separators and not any(_words(chunk.text) >= 25 for chunk in pieces[0]):
+        # Before the first separator: the blog's header (name, tagline, menu), unless it
+        # holds an article, as with themes that put the date line under each post.
+        preamble = pieces.pop(0)
+    pieces = [piece for piece in pieces if piece]
+    if not pieces:
         raise SourceError(
-            "no post found: the file has only 'Posted on' lines",
+            "no post found: the file has only 'Posted on' lines and page chrome",
             path=source,
             hint="copy the posts' text too",
         )
+    posts: list[Post] = []
+    for piece in pieces:
+        where = f"{source}, post {len(posts) + 1}" if len(pieces) > 1 else source
+        posts.append(_build_post(piece, source, where))
+    if preamble:
+        header = tuple(LeftOut("chrome", chunk.text, 0) for chunk in preamble)
+        posts[0] = replace(posts[0], left_out=header + posts[0].left_out)
     return posts
+
+
+def _is_title_like(text: str) -> bool:
+    """A line that could be a post's title: short, not a sentence (a question may be)."""
+    return (
+        _words(text) <= MAX_TITLE_WORDS
+        and (not _ends_sentence(text) or text.rstrip(_CLOSERS).endswith("?"))
+        and not _SENTENCE_END.search(text)
+        and not is_chrome_line(text)
+    )
 
 
 def _words(text: str) -> int:
@@ -173,7 +239,7 @@ def _chunks(lines: Sequence[str], start: int, end: int) -> list[Chunk]:
     result: list[Chunk] = []
     group: list[tuple[int, str]] = []
     for index in range(start, end + 1):
-        line = lines[index].strip() if index < end else ""
+        line = clean_text(lines[index]) if index < end else ""
         if line:
             group.append((index + 1, line))
             continue
@@ -254,6 +320,45 @@ def _is_paragraph(text: str) -> bool:
     return not credit
 
 
+_NARRATIVE_WORDS = frozenset(
+    """i you he she it we they there this these those was were is are am be been being had
+    has have would could should did does do will shall may might must can went came saw
+    took made fell ran began found left kept knew rode sent stood grew gave told said
+    thought brought became held met lost won wrote""".split()
+)
+
+
+def _is_caption_sentence(text: str, vocabulary: _Vocabulary) -> bool:
+    """A caption written as a sentence ("John Harrison, painted by Thomas King in 1767.").
+
+    Only a single short sentence with strong caption evidence and none of the pronouns and
+    auxiliary verbs that narration is made of.
+    """
+    if not text.endswith(".") or _words(text) > 20 or _SENTENCE_END.search(text):
+        return False
+    raw_words = text.split()
+    words = [_bare(raw).lower() for raw in raw_words]
+    if set(words) & _NARRATIVE_WORDS:
+        return False
+    for previous, word in itertools.pairwise(raw_words):
+        # "The storm lasted": a past tense straight after its subject is narration, while
+        # "…, painted by" after a comma is a caption's participle.
+        if (
+            word.lower().endswith("ed")
+            and not previous.endswith(",")
+            and previous[:1].isalpha()
+            and previous.lower() not in ("by", "and", "or", "then", "later", "first")
+        ):
+            return False
+    evidence = (
+        _CREDIT_PREFIX.match(text)
+        or "(" in text
+        or _CREDIT_WORDS.search(text)
+        or _YEAR_TAIL.search(text.rstrip("."))
+    )
+    return bool(evidence) and features(text, vocabulary).score <= -4.0
+
+
 def _build_post(chunks: list[Chunk], source: str, where: str) -> Post:
     chunks, chrome = _drop_chrome(chunks)
     if not chunks:
@@ -281,6 +386,13 @@ def _build_post(chunks: list[Chunk], source: str, where: str) -> Post:
             hint="copy the whole article, or remove the stray title",
         )
     short = [not _is_paragraph(chunk.text) for chunk in body]
+    vocabulary = _Vocabulary(
+        [chunk.text for chunk, is_short in zip(body, short, strict=True) if not is_short]
+    )
+    short = [
+        is_short or _is_caption_sentence(chunk.text, vocabulary)
+        for chunk, is_short in zip(body, short, strict=True)
+    ]
     draft = tuple(
         Block("caption" if is_short and not is_signature(chunk.text) else "paragraph", chunk.text)
         for chunk, is_short in zip(body, short, strict=True)
@@ -337,7 +449,7 @@ class _Vocabulary:
     def __init__(self, paragraphs: Iterable[str]) -> None:
         self.capitalised: Counter[str] = Counter()
         self.lower: Counter[str] = Counter()
-        self.text = " ".join(paragraphs)
+        self.initial: Counter[str] = Counter()
         for paragraph in paragraphs:
             sentence_start = True
             for raw in paragraph.split():
@@ -348,6 +460,8 @@ class _Vocabulary:
                         self.lower[key] += 1
                     elif word[0].isupper() and not sentence_start:
                         self.capitalised[key] += 1
+                    elif word[0].isupper():
+                        self.initial[key] += 1
                     sentence_start = False
                 stripped = raw.rstrip(_CLOSERS)
                 if stripped.endswith((".", "!", "?", "…", ":")) and not _ABBREVIATION_END.search(
@@ -358,13 +472,17 @@ class _Vocabulary:
                     sentence_start = True
 
     def kind(self, word: str) -> str:
-        """ "name", "common" (used in lower case) or "unknown" (not used mid-sentence)."""
+        """ "name", "common" (used in lower case) or "unknown" (not in the paragraphs).
+
+        A word the paragraphs only ever capitalise is a name, even when every use opens a
+        sentence ("Bouch was…"): a common word would show up in lower case somewhere.
+        """
         if _INITIAL.match(word):
             return "name"
         key = _key(word)
         if self.lower[key] or self.lower[key.rstrip("s")] or self.lower[key + "s"]:
             return "common"
-        if self.capitalised[key]:
+        if self.capitalised[key] or self.initial[key]:
             return "name"
         return "unknown"
 
@@ -393,14 +511,18 @@ def features(text: str, vocabulary: _Vocabulary, previous: str = "") -> Features
     count = len(raw_words)
     bare = [_bare(word) for word in raw_words]
 
-    if text.rstrip(_CLOSERS).endswith("?"):
+    question = text.rstrip(_CLOSERS).endswith("?")
+    if question:
         heading.append((2.5, "a question"))
+    date = bool(_DATE_ONLY.match(text.rstrip(".")))
     if _YEAR_PREFIX.match(text):
         heading.append((3.0, "starts with a year, like a timeline"))
+    elif date:
+        heading.append((3.0, "a date, like a timeline"))
     elif _PART_PREFIX.match(text):
         heading.append((3.0, "numbered like a chapter"))
     if bare and bare[0].lower() in _QUESTION_WORDS and count <= 8:
-        heading.append((1.0, "opens like a question"))
+        heading.append((1.0, "" if question else "opens like a question"))
     if count <= 3:
         heading.append((1.0, "very short"))
     elif count <= 5:
@@ -417,12 +539,16 @@ def features(text: str, vocabulary: _Vocabulary, previous: str = "") -> Features
         caption.append((2.5, "ends with a date"))
     elif _YEAR.search(text) and not _YEAR_PREFIX.match(text):
         caption.append((0.5, "has a year"))
-    comma = re.search(r",(?!\d)", text)
+    comma = None if date else re.search(r",(?!\d)", text)  # "Monday, 21 August" is a date
     if comma:
         caption.append((2.0, "a comma, like a description"))
-        before = text[: comma.start()].split()
-        if 2 <= len(before) <= 4 and all(
-            word[:1].isupper() or word in _MINOR_WORDS for word in before
+        before = [_bare(word) for word in text[: comma.start()].split()]
+        capitalised = [word for word in before if word[:1].isupper()]
+        if (
+            1 <= len(before) <= 4
+            and capitalised
+            and all(word in _MINOR_WORDS or word[:1].isupper() for word in before if word)
+            and all(vocabulary.kind(word) == "name" for word in capitalised)
         ):
             caption.append((1.5, "a name, then who or what it is"))
     if count >= 12:
@@ -440,8 +566,11 @@ def features(text: str, vocabulary: _Vocabulary, previous: str = "") -> Features
     style, names = _case_style(raw_words, vocabulary)
     if style == "title":
         heading.append((2.0, "title case"))
-    elif style == "names":
-        caption.append((1.5, f"names from the text ({', '.join(names[:2])})"))
+    elif style == "names" and _is_person(raw_words):
+        shown = " ".join(_bare(word) for word in raw_words)
+        caption.append((1.5, f"a person's name ({shown})"))
+        if len(names) >= 2:
+            caption.append((0.75, "a full name"))
     if names and previous and _mentions(previous, raw_words):
         caption.append((1.5, "shows who or what the paragraph above mentions"))
 
@@ -450,6 +579,7 @@ def features(text: str, vocabulary: _Vocabulary, previous: str = "") -> Features
         score=score,
         heading_reasons=tuple(reason for _, reason in sorted(heading, reverse=True) if reason),
         caption_reasons=tuple(reason for _, reason in sorted(caption, reverse=True) if reason),
+        style=style,
     )
 
 
@@ -457,28 +587,44 @@ def _case_style(raw_words: Sequence[str], vocabulary: _Vocabulary) -> tuple[str,
     """ "title", "sentence", "names" (its only capitals are names) or "" (cannot tell).
 
     The first word, and the word after a colon, are capitalised in every style, so they
-    only count when they are names.
+    only count when they are names. A capitalised word the article never uses elsewhere
+    but that stands next to a name ("Sir Thomas Bouch") is taken as part of the name.
     """
+    words = [_bare(raw) for raw in raw_words]
+    kinds = [
+        vocabulary.kind(word) if word[:1].isupper() and not _is_acronym(word) else ""
+        for word in words
+    ]
+    for index, kind in enumerate(kinds):
+        if kind != "unknown":
+            continue
+        before = index > 0 and kinds[index - 1] == "name" and raw_words[index - 1][-1:] not in ",:;"
+        after = (
+            index + 1 < len(kinds)
+            and kinds[index + 1] == "name"
+            and raw_words[index][-1:] not in ",:;"
+        )
+        if before or after:
+            kinds[index] = "adjacent"
     lower = capitalised = 0
     names: list[str] = []
     first_is_common = False
-    for index, raw in enumerate(raw_words):
-        word = _bare(raw)
+    for index, (word, kind) in enumerate(zip(words, kinds, strict=True)):
         if not word:
             continue
         initial = index == 0 or raw_words[index - 1].endswith(":")
         if word[0].islower():
             if not initial and word not in _MINOR_WORDS:
                 lower += 1
-            continue
-        if word.isupper() and len(word) > 1 and not _INITIAL.match(word):
-            continue  # an acronym says nothing about case
-        kind = vocabulary.kind(word)
-        if kind == "name":
+        elif kind in ("name", "adjacent"):
             names.append(word)
+        elif not kind:
+            continue  # an acronym says nothing about case
         elif initial:
+            # "Enter Mr. Bazalgette": an opening word that is not a name makes the line
+            # more than a name, even when the article never uses that word elsewhere.
             first_is_common = first_is_common or (
-                kind == "common" and word.lower() not in _MINOR_WORDS
+                word.lower() not in _MINOR_WORDS and word.lower() not in _PERSON_TITLES
             )
         else:
             capitalised += 1
@@ -489,6 +635,20 @@ def _case_style(raw_words: Sequence[str], vocabulary: _Vocabulary) -> tuple[str,
     if names and not first_is_common:
         return "names", names
     return "", names
+
+
+def _is_acronym(word: str) -> bool:
+    return word.isupper() and len(word) > 1 and not _INITIAL.match(word)
+
+
+def _is_person(raw_words: Sequence[str]) -> bool:
+    """True when the line names a person: a title, a common given name, or initials."""
+    words = [_bare(word) for word in raw_words]
+    return any(
+        _INITIAL.match(word) or word.lower() in _PERSON_TITLES or word.lower() in _GIVEN_NAMES
+        for word in words
+        if word[:1].isupper()
+    )
 
 
 def _mentions(paragraph: str, raw_words: Sequence[str]) -> bool:
@@ -512,28 +672,67 @@ def classify(
     """
     paragraphs = [text for text, is_short in zip(texts, short, strict=True) if not is_short]
     vocabulary = _Vocabulary(paragraphs)
-    blocks: list[Block] = []
+    runs: list[tuple[int, list[Features], bool, bool]] = []
     index = 0
     while index < len(texts):
         if not short[index]:
-            blocks.append(Block("paragraph", texts[index]))
             index += 1
             continue
         end = index
         while end < len(texts) and short[end]:
             end += 1
         previous = texts[index - 1] if index > 0 else ""
-        run = [features(texts[i], vocabulary, previous) for i in range(index, end)]
-        at_start = not any(not s for s in short[:index])
-        at_end = end == len(texts)
-        labels = _best_labels(run, at_start=at_start, at_end=at_end)
-        for position, (feature, label) in enumerate(zip(run, labels, strict=True)):
-            text = texts[index + position]
+        features_ = [features(texts[i], vocabulary, previous) for i in range(index, end)]
+        runs.append((index, features_, not any(not s for s in short[:index]), end == len(texts)))
+        index = end
+    labels = [_best_labels(run, at_start=start, at_end=end) for _, run, start, end in runs]
+    runs = _match_heading_style(runs, labels)
+    decided: dict[int, Block] = {}
+    for first, run, at_start, at_end in runs:
+        for offset, (feature, label) in enumerate(
+            zip(run, _best_labels(run, at_start=at_start, at_end=at_end), strict=True)
+        ):
             context = _context_reason(label, at_start, at_end, boilerplate_after)
             kind: BlockKind = "heading" if label == "heading" else "caption"
-            blocks.append(Block(kind, text, _note(label, feature, context)))
-        index = end
-    return blocks
+            decided[first + offset] = Block(
+                kind, texts[first + offset], _note(label, feature, context)
+            )
+    return [decided.get(i, Block("paragraph", text)) for i, text in enumerate(texts)]
+
+
+def _match_heading_style(
+    runs: list[tuple[int, list[Features], bool, bool]], labels: list[tuple[str, ...]]
+) -> list[tuple[int, list[Features], bool, bool]]:
+    """Weigh each line against the style of the article's own headings.
+
+    Writers keep one style for headings. When the first decisions give clearly title-case
+    headings (three or more, at least three to one), a sentence-case line is more likely a
+    caption ("The restored beam engines at Crossness", among "Building Under a Living
+    City" and "Chains on the River"), and a title-case line a heading.
+    """
+    styles = [
+        feature.style
+        for (_, run, _, _), chosen in zip(runs, labels, strict=True)
+        for feature, label in zip(run, chosen, strict=True)
+        if label == "heading"
+    ]
+    title, sentence = styles.count("title"), styles.count("sentence")
+    if title < 3 or title < 3 * sentence:
+        return runs
+    adjusted = []
+    for first, run, at_start, at_end in runs:
+        weighed = [
+            feature.weigh(-2.0, "sentence case, unlike this article's headings")
+            if feature.style == "sentence"
+            else feature.weigh(
+                1.0, "title case, like this article's headings", instead_of="title case"
+            )
+            if feature.style == "title"
+            else feature
+            for feature in run
+        ]
+        adjusted.append((first, weighed, at_start, at_end))
+    return adjusted
 
 
 def _best_labels(run: Sequence[Features], *, at_start: bool, at_end: bool) -> tuple[str, ...]:
@@ -554,7 +753,7 @@ def _best_labels(run: Sequence[Features], *, at_start: bool, at_end: bool) -> tu
             value -= 0.5
         for i in range(len(run) - 1):
             if labels[i] == labels[i + 1] == "caption":
-                value -= 0.5
+                value -= 1.0  # an image's caption is more often followed by a heading
         if value > best[0]:
             best = (value, labels)
     return best[1]

@@ -13,7 +13,7 @@ import re
 # Whole lines that are only ever theme text, compared case-insensitively without a
 # trailing colon or full stop.
 _CHROME_LINES = frozenset(
-    line.strip()
+    line.strip().rstrip(":.…").strip()
     for line in """share this | like this | like loading... | like loading… | loading...
     | loading… | related | related posts | you may also like | leave a comment | leave a reply
     | cancel reply | post navigation | previous post | next post | share | tweet | email
@@ -60,7 +60,8 @@ CHROME_TOKENS = frozenset(
     visually-hidden skip-link author-bio about-author author-box post-navigation
     nav-links wp-block-buttons wp-block-social-links wp-block-latest-posts
     wp-block-comments wp-block-post-comments-form wp-block-search wp-block-post-navigation-link
-    wp-block-post-terms wp-block-post-date wp-block-post-author more-link""".split()
+    wp-block-post-terms wp-block-post-date wp-block-post-author more-link footnotes
+    wp-block-footnotes""".split()
 )
 CHROME_PARTS = frozenset(
     """sidebar widget share sharing sharedaddy social breadcrumb breadcrumbs comments respond
@@ -78,7 +79,7 @@ CHROME_TAGS = frozenset(
 
 def is_chrome_line(text: str) -> bool:
     """True for a line of theme text, never for a sentence of the article."""
-    lowered = text.lower().rstrip(":.").strip()
+    lowered = text.lower().rstrip(":.…").strip()
     if lowered in _CHROME_LINES:
         return True
     return len(text.split()) <= 16 and bool(_CHROME_PATTERN.match(text))

@@ -30,7 +30,7 @@ from toolkit.importers.post import Block, Post, clean_text
 _BLOCK_TAGS = frozenset(
     """address article blockquote center dd details div dl dt fieldset figcaption figure
     hgroup hr li main ol p pre section summary table tbody thead tfoot tr ul body html
-    caption""".split()
+    """.split()
 )
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _CANDIDATE_CLASSES = frozenset(
@@ -43,10 +43,11 @@ _EMOJI_CLASSES = frozenset({"emoji", "wp-smiley"})
 # "IMG_2041.jpg", "DSC0045", "image-3": alt text a camera or uploader made up, not a caption.
 _FILE_NAME_ALT = re.compile(
     r"^(?:img|dsc|dscn|dscf|pxl|photo|image|screenshot|untitled)?[-_ ]?\d*(?:\.(?:jpe?g|png"
-    r"|gif|webp|tiff?|heic))?$",
+    r"|gif|webp|tiff?|heic))?$|^\S+\.(?:jpe?g|png|gif|webp|tiff?|heic|svg)$",
     re.IGNORECASE,
 )
-_MIN_FALLBACK_WORDS = 40
+# Fewer narrated words than this is an error page or a teaser, not an article.
+MIN_ARTICLE_WORDS = 40
 
 
 def _classes(tag: Tag) -> list[str]:
@@ -144,7 +145,7 @@ class _Collector:
             return
         pieces = re.split(r"\n[^\S\n]*\n", raw) if "\n" in raw else [raw]
         for piece in pieces:
-            text = clean_text(piece).strip(";").strip()
+            text = clean_text(piece)
             if text and not is_chrome_line(text):
                 self.blocks.append(Block("paragraph", text))
 
@@ -191,7 +192,7 @@ class _Collector:
             return False
         if name == "figure":
             return self._figure(tag)
-        if name == "figcaption":
+        if name in ("figcaption", "caption"):
             self.add("caption", inline_text(tag))
             return False
         if name == "img":
@@ -273,12 +274,10 @@ def _inside_chrome(tag: Tag, within: Tag | None = None) -> bool:
     return False
 
 
-def _paragraph_text_length(tag: Tag) -> int:
-    total = 0
-    for paragraph in tag.find_all("p"):
-        if isinstance(paragraph, Tag) and not _inside_chrome(paragraph, within=tag):
-            total += len(paragraph.get_text())
-    return total
+def _narrated_words(tag: Tag) -> int:
+    """How much the element would narrate: words of its paragraphs, chrome left out."""
+    blocks = _Collector(autop=False, title="").walk(tag)
+    return sum(len(block.text.split()) for block in blocks if block.kind == "paragraph")
 
 
 def _depth(tag: Tag) -> int:
@@ -295,19 +294,24 @@ def _is_candidate(tag: Tag) -> bool:
 
 
 def find_article(soup: BeautifulSoup) -> Tag | None:
-    """The element holding the article: the candidate with the most paragraph text.
+    """The element holding the article: the candidate that narrates the most words.
 
     An `article` is preferred to the content div inside it, when it holds nearly all the
     same text, because themes put the featured image and its caption beside that div.
+    Without a candidate, the page body stands in if it has an article's worth of text;
+    an error page or a list of teasers does not.
     """
     candidates = [
         tag
         for tag in soup.find_all(True)
         if isinstance(tag, Tag) and _is_candidate(tag) and not _inside_chrome(tag)
     ]
-    scored = [(tag, _paragraph_text_length(tag)) for tag in candidates]
-    best = max((score for _, score in scored), default=0)
-    if best == 0:
+    if not candidates:
+        body = soup.find("body")
+        candidates = [body if isinstance(body, Tag) else soup]
+    scored = [(tag, _narrated_words(tag)) for tag in candidates]
+    best = max(score for _, score in scored)
+    if best < MIN_ARTICLE_WORDS:
         return None
     close = [tag for tag, score in scored if score >= 0.8 * best]
     articles = [tag for tag in close if tag.name == "article"]
@@ -365,20 +369,11 @@ def parse_page(text: str, source: str) -> Post:
         )
     article = find_article(soup)
     if article is None:
-        body = soup.find("body")
-        root = body if isinstance(body, Tag) else soup
-        words = sum(
-            len(paragraph.get_text().split())
-            for paragraph in root.find_all("p")
-            if isinstance(paragraph, Tag) and not _inside_chrome(paragraph)
+        raise SourceError(
+            "no article found on the page",
+            path=source,
+            hint="save the page of the post itself, not a list of posts or an error page",
         )
-        if words < _MIN_FALLBACK_WORDS:
-            raise SourceError(
-                "no article found on the page",
-                path=source,
-                hint="save the page of the post itself, not a list of posts or an error page",
-            )
-        article = root
     title = _page_title(soup, article)
     if not title:
         raise SourceError(

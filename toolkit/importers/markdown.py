@@ -3,7 +3,7 @@
 `#` is the title, `##` and deeper headings start sections, images are captions (their
 alt text, else their title), and raw HTML blocks (a figure pasted from a blog) go
 through the HTML reader. The author's front matter fields are kept, except the ones the
-import owns (title, number, source).
+import owns (title, number, source, slug, voice).
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from toolkit.importers.boilerplate import finish_post
 from toolkit.importers.html import blocks_from_html
 from toolkit.importers.post import Block, Post, clean_text
 
-_OWNED_FIELDS = frozenset({"title", "number", "source"})
+# Fields the import decides: the number and source, the slug (the file name carries it)
+# and the voice (the channel's default applies until the creator picks one).
+_OWNED_FIELDS = frozenset({"title", "number", "source", "slug", "voice"})
 _PARSER = MarkdownIt("commonmark")
 
 
@@ -59,13 +61,10 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, object], str]:
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = None if mark is None else int(mark.line) + 2  # +1 for 1-based, +1 for "---"
-        problem = getattr(exc, "problem", None) or "invalid YAML"
         raise SourceError(
-            f"the front matter is not valid YAML ({problem})",
+            f"the front matter is not valid YAML ({getattr(exc, 'problem', None) or exc})",
             path=source,
-            line=line,
+            line=_yaml_error_line(exc, text),
             hint="fix the lines between the two '---' lines",
         ) from exc
     except (ValueError, TypeError) as exc:
@@ -82,6 +81,28 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, object], str]:
             hint="write it as 'title: …' lines between two '---' lines",
         )
     return {str(key): value for key, value in metadata.items()}, post.content
+
+
+def _yaml_error_line(error: yaml.YAMLError, text: str) -> int | None:
+    """The file line of a front matter error.
+
+    The front matter is parsed again here from its own lines, so the line numbers do not
+    depend on how python-frontmatter cut the text. YAML reports an unclosed bracket where
+    the text ran out; the line where the bracket opened is then the useful one.
+    """
+    lines = text.split("\n")
+    closing = next(
+        (index for index, line in enumerate(lines[1:], start=1) if line.strip() == "---"),
+        len(lines),
+    )
+    try:
+        yaml.safe_load("\n".join(lines[1:closing]))
+    except yaml.YAMLError as again:
+        error = again
+    for mark in (getattr(error, "problem_mark", None), getattr(error, "context_mark", None)):
+        if mark is not None and int(mark.line) + 1 < closing:
+            return int(mark.line) + 2  # 1-based, after the opening "---"
+    return None
 
 
 def parse_markdown(text: str, source: str) -> Post:

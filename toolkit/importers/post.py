@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "caption"]
 LeftOutKind = Literal["boilerplate", "chrome"]
 
-# Line and paragraph separators count as whitespace for str.split(), but these do not,
-# and they would either vanish in the Markdown parser or be shown as boxes in subtitles.
+# Web pages are full of soft hyphens: invisible in a browser, but a stray "-" or a box in
+# subtitles and a hiccup in speech.
 _INVISIBLE_CONTROL = {"\u00ad"}
 
 
@@ -81,7 +81,6 @@ class Post:
     where: str
     meta: tuple[tuple[str, object], ...] = ()
     left_out: tuple[LeftOut, ...] = ()
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def link(self) -> str:

@@ -86,8 +86,6 @@ def render_episode(post: Post, number: int) -> str:
         width=10_000,
     )
     parts: list[str] = [f"---\n{header}---"]
-    for note in post.notes:
-        parts.append(comment(note))
     left = sorted(post.left_out, key=lambda item: item.position)
     for position, block in enumerate(post.blocks):
         parts.extend(_left_out_comments(item for item in left if item.position == position))

@@ -27,14 +27,11 @@ _HTML_OPENINGS = ("<!doctype html", "<html", "<head", "<body", "<article", "<mai
 def detect_format(text: str, suffix: str = "") -> Format:
     """Recognise the format from the text, using the file extension to settle doubt."""
     head = text.lstrip()[:4096].lower()
-    if head.startswith("<?xml") or head.startswith("<rss"):
-        if "wordpress.org/export" in head or "<rss" in head or suffix.lower() == ".xml":
-            return "wxr"
-        if "<html" in head:
-            return "html"
-        return "wxr"
+    if head.startswith(("<?xml", "<rss")):
+        # An XML declaration also opens XHTML pages; an export is RSS.
+        return "html" if "<html" in head and "<rss" not in head else "wxr"
     if head.startswith(_HTML_OPENINGS) or (head.startswith("<!--") and "<html" in head):
-        return "html"
+        return "html"  # browsers' "saved from url" comment comes before <html>
     suffix = suffix.lower()
     if suffix in _HTML_SUFFIXES and head.startswith("<"):
         return "html"
