@@ -159,7 +159,9 @@ def template_context(
             "title": article.title,
             "number": article.number,
             "slug": article.slug,
-            "sections": [s.title for s in sections],
+            "sections": [
+                s.title for s in sections if s.title != article.title or s is not sections[0]
+            ],
             "duration_ms": duration_ms,
         },
         "patrons": [{"tier": t.tier, "names": list(t.names)} for t in channel.patrons if t.names],

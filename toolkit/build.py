@@ -18,7 +18,9 @@ from toolkit.channel import Channel, load_channel
 from toolkit.chapters import compose_podcast_json, compose_youtube
 from toolkit.cue import Cue, split_cues
 from toolkit.errors import EpisodeError, InputError
-from toolkit.files import write_atomic
+from toolkit.files import read_text, write_atomic
+from toolkit.lint import lint_episode
+from toolkit.page import compose_catalogue, compose_page, read_catalogue_entry
 from toolkit.script import compose_narration, compose_script, duration
 from toolkit.speak import EMPTY_LEXICON, Lexicon
 from toolkit.subtitles import compose_srt, compose_vtt
@@ -217,6 +219,10 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
         audio_note = narration.note
         written.append("narration.mp3")
     files, warnings = kit_files(plan, timeline, channel)
+    findings = [str(f) for f in lint_episode(plan.episode, timeline, channel.rules)]
+    files["index.html"] = compose_page(
+        plan.episode, timeline, channel, findings, "narration.mp3" if options.audio else None
+    )
     for name, text in files.items():
         write_atomic(folder / name, text)
         written.append(name)
@@ -229,3 +235,23 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
         warnings=tuple(warnings),
         audio_note=audio_note,
     )
+
+
+def write_catalogue(root: Path, channel: Channel) -> Path:
+    """build/index.html: every episode that has a kit, from the kits' timing.json.
+
+    Written once per build run (not per episode, so parallel builds never race on it);
+    kits of episodes that no longer exist are left out."""
+    slugs = set()
+    for path in episode_files(root):
+        try:
+            slugs.add(load_article(path).slug)
+        except InputError:
+            continue
+    entries = []
+    for timing in sorted((root / BUILD_DIR).glob("*/timing.json")):
+        if timing.parent.name in slugs:
+            entries.append(read_catalogue_entry(read_text(timing), str(timing)))
+    target = root / BUILD_DIR / "index.html"
+    write_atomic(target, compose_catalogue(channel, entries))
+    return target

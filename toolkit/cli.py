@@ -204,11 +204,17 @@ def build(
     narration.txt, subtitles.srt/.vtt, chapters.txt/.json, timing.json and, unless
     --no-audio, narration.mp3 (synthesized sentences are cached in build/.cache/).
     """
-    from toolkit.build import BuildOptions, build_episode, check_unique, select_episodes
+    from toolkit.build import (
+        BuildOptions,
+        build_episode,
+        check_unique,
+        select_episodes,
+        write_catalogue,
+    )
     from toolkit.channel import load_channel
 
     root = _root(ctx)
-    load_channel(root)
+    channel = load_channel(root)
     check_unique(root)
     paths = select_episodes(root, episodes)
     audio = not no_audio
@@ -219,6 +225,7 @@ def build(
         with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
             for result in pool.map(_build_one, work):
                 _report(result)
+        write_catalogue(root, channel)
         return
     progress = _SynthesisProgress()
     workers = max(1, min(jobs if jobs > 1 else 2, os.cpu_count() or 1))
@@ -230,6 +237,7 @@ def build(
             _report(result)
     finally:
         progress.close()
+    write_catalogue(root, channel)
 
 
 def _report(result: Any) -> None:

@@ -1,0 +1,306 @@
+"""The preview pages: build/<slug>/index.html for one episode and build/index.html for all.
+
+Creators preview a draft by double-clicking a file, offline, so each page is one
+self-contained HTML file: CSS and JavaScript inline, no fonts or scripts from elsewhere.
+Browsers refuse to load a subtitle track from disk over file://, so the cues travel inside
+the page as JSON, which the script uses to show the current subtitle, highlight the
+current line of the script and step between cues.
+
+Both functions are pure (strings in, a string out) and deterministic, so a rebuild that
+changes nothing rewrites the same bytes. The HTML comes from Jinja2 templates with
+autoescaping on, so a `<`, `&` or quote in a title, caption or cue shows as text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from toolkit.assemble import Episode, Paragraph, Segment, Visual
+from toolkit.channel import Channel
+from toolkit.chapters import clock, segment_chapters
+from toolkit.errors import ToolkitError
+from toolkit.script import duration
+from toolkit.timing import AUDIO, ESTIMATE, TimedCue, Timeline
+
+PAGE_TEMPLATE = "page.html.j2"
+CATALOGUE_TEMPLATE = "catalogue.html.j2"
+PAGE_NAME = "index.html"  # in build/<slug>/ for an episode, in build/ for the catalogue
+
+# Characters that must not appear raw in JSON inside <script>: "<" would let "</script>" or
+# "<!--" end or confuse the element, ">" and "&" are escaped for symmetry with HTML, and
+# U+2028/U+2029 end a line in older JavaScript parsers.
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One episode as the catalogue lists it (all of it is in the kit's timing.json)."""
+
+    number: int
+    title: str
+    slug: str
+    total_ms: int
+    timing_source: str  # ESTIMATE or AUDIO
+
+
+def catalogue_entry(episode: Episode, timeline: Timeline) -> CatalogueEntry:
+    """The catalogue's line for an episode just built."""
+    return CatalogueEntry(
+        episode.number, episode.title, episode.slug, timeline.total_ms, timeline.source
+    )
+
+
+def read_catalogue_entry(timing_json: str, source: str = "timing.json") -> CatalogueEntry:
+    """The catalogue's line for a kit built earlier, from its timing.json text.
+
+    The catalogue lists every kit in build/, not only the episodes of this run, and
+    timing.json is the one file every kit has that says all the catalogue needs."""
+    try:
+        doc = json.loads(timing_json)
+        episode = doc["episode"]
+        entry = CatalogueEntry(
+            number=episode["number"],
+            title=episode["title"],
+            slug=episode["slug"],
+            total_ms=doc["total_ms"],
+            timing_source=doc["timing_source"],
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ToolkitError(
+            f"not a timing.json the catalogue can read ({exc})",
+            path=source,
+            hint="rebuild that episode",
+        ) from exc
+    types_ok = (
+        isinstance(entry.number, int)
+        and not isinstance(entry.number, bool)
+        and isinstance(entry.total_ms, int)
+        and not isinstance(entry.total_ms, bool)
+        and all(isinstance(v, str) for v in (entry.title, entry.slug, entry.timing_source))
+    )
+    if not types_ok:
+        raise ToolkitError(
+            "timing.json has a value of the wrong type", path=source, hint="rebuild that episode"
+        )
+    return entry
+
+
+def script_json(value: Any) -> Markup:
+    """JSON that is safe inside <script type="application/json">: no character in it can
+    close the element or start a comment, whatever the cue text says."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for char, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def stamp(ms: int) -> str:
+    """A cue time precise enough to check subtitle timing by eye: "1:02.5", "1:00:02.5"."""
+    tenths = ms // 100
+    minutes, rest = divmod(tenths, 600)
+    hours, minutes = divmod(minutes, 60)
+    seconds = f"{rest // 10:02d}.{rest % 10}"
+    return f"{hours}:{minutes:02d}:{seconds}" if hours else f"{minutes}:{seconds}"
+
+
+def timing_label(source: str) -> str:
+    return "measured from the audio" if source == AUDIO else "estimated"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    """One environment for the package's page templates. Unlike the channel's intro and
+    outro these are our own files, so no sandbox; autoescaping is what keeps episode text
+    from being read as HTML, and StrictUndefined turns a template typo into an error."""
+    folder = resources.files("toolkit") / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["clock"] = clock
+    env.filters["duration"] = duration
+    env.filters["stamp"] = stamp
+    return env
+
+
+# View models: the template gets plain, already-computed values, so all the logic lives here
+# where it is typed and tested.
+
+
+@dataclass(frozen=True)
+class CueView:
+    index: int
+    start_ms: int
+    end_ms: int
+    text: str  # one line: the script reads as prose
+
+
+@dataclass(frozen=True)
+class BlockView:
+    kind: str  # "paragraph" or "visual"
+    text: str  # a caption, or a paragraph no cue could be matched to
+    cues: tuple[CueView, ...]
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    index: int
+    kind: str
+    title: str
+    start_ms: int
+    end_ms: int
+    words: int
+    blocks: tuple[BlockView, ...]
+    first_cue: int  # -1 when the segment has no cue
+    seek_ms: int  # where a click on its chapter goes: its first cue, so that cue shows
+    chapter_ms: int  # the chapter's start as chapters.txt gives it (the first is 0)
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+
+def _visible_chars(text: str) -> int:
+    return sum(not ch.isspace() for ch in text)
+
+
+def _split_by_paragraph(
+    segment: Segment, cues: Sequence[tuple[int, TimedCue]]
+) -> list[list[tuple[int, TimedCue]]]:
+    """Which cues make up which paragraph of a segment.
+
+    A cue never crosses a paragraph and its display text is the paragraph's words
+    re-spaced, so counting the characters that are not whitespace assigns each cue to its
+    paragraph. Anything left over (it should not happen) joins the last paragraph rather
+    than disappearing from the page."""
+    paragraphs = segment.paragraphs
+    groups: list[list[tuple[int, TimedCue]]] = [[] for _ in paragraphs]
+    if not paragraphs:
+        return groups
+    pi = 0
+    filled = 0
+    want = [sum(_visible_chars(s.text) for s in p.sentences) for p in paragraphs]
+    for item in cues:
+        while pi < len(paragraphs) - 1 and filled >= want[pi]:
+            pi, filled = pi + 1, 0
+        groups[pi].append(item)
+        filled += _visible_chars(item[1].text)
+    return groups
+
+
+def _segment_views(episode: Episode, timeline: Timeline) -> tuple[SegmentView, ...]:
+    by_segment: dict[int, list[tuple[int, TimedCue]]] = {}
+    for i, cue in enumerate(timeline.cues):
+        by_segment.setdefault(cue.segment, []).append((i, cue))
+    chapters = segment_chapters(timeline)
+    views = []
+    for si, (segment, timed) in enumerate(zip(episode.segments, timeline.segments, strict=True)):
+        seg_cues = by_segment.get(si, [])
+        groups = iter(_split_by_paragraph(segment, seg_cues))
+        blocks = []
+        for block in segment.blocks:
+            if isinstance(block, Visual):
+                blocks.append(BlockView("visual", block.text, ()))
+            elif isinstance(block, Paragraph):
+                group = next(groups)
+                text = " ".join(s.text for s in block.sentences)
+                views_of_cues = tuple(
+                    CueView(i, c.start_ms, c.end_ms, " ".join(c.text.split())) for i, c in group
+                )
+                blocks.append(BlockView("paragraph", text, views_of_cues))
+        first = seg_cues[0][0] if seg_cues else -1
+        views.append(
+            SegmentView(
+                index=si,
+                kind=timed.kind,
+                title=timed.title,
+                start_ms=timed.start_ms,
+                end_ms=timed.end_ms,
+                words=timed.words,
+                blocks=tuple(blocks),
+                first_cue=first,
+                seek_ms=seg_cues[0][1].start_ms if seg_cues else chapters[si].start_ms,
+                chapter_ms=chapters[si].start_ms,
+            )
+        )
+    return tuple(views)
+
+
+def _cue_data(timeline: Timeline) -> dict[str, Any]:
+    """What the page's script needs, and nothing it could get wrong from the HTML."""
+    return {
+        "cues": [
+            {"start": c.start_ms, "end": c.end_ms, "text": c.text, "segment": c.segment}
+            for c in timeline.cues
+        ],
+        "segments": [{"start": s.start_ms, "end": s.end_ms} for s in timeline.segments],
+        "total": timeline.total_ms,
+        "source": timeline.source,
+    }
+
+
+def compose_page(
+    episode: Episode,
+    timeline: Timeline,
+    channel: Channel,
+    findings: Sequence[str],
+    audio_file: str | None,
+) -> str:
+    """build/<slug>/index.html: player, live subtitle, chapters, the script with every cue,
+    the timing summary and the linter's findings. `audio_file` is the narration's name
+    relative to the page (None for a kit built without audio)."""
+    if len(episode.segments) != len(timeline.segments):
+        raise ToolkitError(
+            f"the timeline has {len(timeline.segments)} segments but the episode "
+            f"{len(episode.segments)}",
+            path=episode.path,
+            hint="compose the page from the timeline of the same build",
+        )
+    segments = _segment_views(episode, timeline)
+    context = {
+        "channel": channel,
+        "episode": episode,
+        "timeline": timeline,
+        "segments": segments,
+        "findings": list(findings),
+        "audio_file": audio_file,
+        "timing_label": timing_label(timeline.source),
+        "measured": timeline.source == AUDIO,
+        "long": timeline.total_ms >= 3_600_000,
+        "cue_json": script_json(_cue_data(timeline)),
+    }
+    return _environment().get_template(PAGE_TEMPLATE).render(**context)
+
+
+def compose_catalogue(channel: Channel, entries: Sequence[CatalogueEntry]) -> str:
+    """build/index.html: every episode kit with its number, title, duration and a link.
+    Sorted by number, so the order does not depend on the order kits were found in."""
+    ordered = sorted(entries, key=lambda e: (e.number, e.slug))
+    context = {
+        "channel": channel,
+        "entries": ordered,
+        "total_ms": sum(e.total_ms for e in ordered),
+        "audio": AUDIO,
+        "estimate": ESTIMATE,
+        "page_name": PAGE_NAME,
+    }
+    return _environment().get_template(CATALOGUE_TEMPLATE).render(**context)
