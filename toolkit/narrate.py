@@ -4,6 +4,7 @@ voice's pauses, time the cues from the real audio and encode a tagged, chaptered
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +17,8 @@ from toolkit.cache import SpeechCache, cache_key
 from toolkit.channel import Channel
 from toolkit.chapters import segment_chapters
 from toolkit.engine import Engine, Speech
+from toolkit.ffmpeg import ffmpeg_exe
+from toolkit.files import write_atomic
 from toolkit.mp3 import Chapter, Tags, encode_mp3
 from toolkit.script import duration
 from toolkit.timing import AUDIO, SentenceTime, SpeechTimes, Timeline, lay_out, pause_after
@@ -171,7 +174,7 @@ def narrate(
     timeline = lay_out(episode, cues, speech_times, channel.rules)
     chapters = [Chapter(c.start_ms, c.end_ms, c.title) for c in segment_chapters(timeline)]
     tags = Tags(title=episode.title, artist=channel.name, album=channel.name, track=episode.number)
-    encode_mp3(pcm, voice.sample_rate, folder / mp3_name, tags, chapters)
+    encode_once(root, pcm, voice.sample_rate, folder / mp3_name, tags, chapters)
     note = (
         f"{synthesis.synthesized} synthesized, {synthesis.from_cache} from cache, "
         f"{duration(timeline.total_ms)} of audio"
@@ -181,3 +184,29 @@ def narrate(
 
 def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
+
+
+ENCODE_DIR = Path("build") / ".cache" / "mp3"
+ENCODER_REVISION = "1"  # bump when encode_mp3's settings change
+
+
+def encode_once(
+    root: Path, pcm: bytes, rate: int, target: Path, tags: Tags, chapters: list[Chapter]
+) -> bool:
+    """Encode unless `target` already holds exactly this encode (same audio, tags, chapters
+    and encoder, and the file unchanged since). Returns True when it encoded."""
+    digest = hashlib.sha256()
+    for part in (ENCODER_REVISION, ffmpeg_exe(), str(rate), repr(tags), repr(chapters)):
+        digest.update(part.encode("utf-8") + b"\x00")
+    digest.update(pcm)
+    key = digest.hexdigest()
+    record = root / ENCODE_DIR / f"{hashlib.sha256(str(target).encode()).hexdigest()[:24]}.key"
+    if target.is_file() and record.is_file():
+        stored = record.read_text(encoding="utf-8").split()
+        unchanged = len(stored) == 2 and stored[0] == key
+        if unchanged and hashlib.sha256(target.read_bytes()).hexdigest() == stored[1]:
+            return False
+    encode_mp3(pcm, rate, target, tags, chapters)
+    output = hashlib.sha256(target.read_bytes()).hexdigest()
+    write_atomic(record, f"{key} {output}\n")
+    return True
