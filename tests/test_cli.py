@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 KIT = (
     "chapters.json",
     "chapters.txt",
+    "index.html",
     "narration.txt",
     "script.md",
     "subtitles.srt",
@@ -232,7 +233,7 @@ def test_init_on_a_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> N
 # --- build --------------------------------------------------------------------------------------
 
 
-def test_build_writes_the_seven_files_and_a_summary(runner: CliRunner, two_episodes: Path) -> None:
+def test_build_writes_the_kit_and_a_summary(runner: CliRunner, two_episodes: Path) -> None:
     result = invoke(runner, "-C", str(two_episodes), "build", "--no-audio")
     assert result.exit_code == 0, (result.output, result.stderr)
     for slug in ("the-lighthouse", "the-heist"):
