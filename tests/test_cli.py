@@ -263,6 +263,7 @@ def test_build_writes_the_kit_and_a_summary(runner: CliRunner, two_episodes: Pat
     # Nothing else was left behind (no temporary files).
     assert sorted(p.name for p in (two_episodes / "build").iterdir()) == [
         ".gitkeep",
+        "index.html",
         "the-heist",
         "the-lighthouse",
     ]
