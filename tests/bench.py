@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 VOCABULARY = (
@@ -104,16 +106,16 @@ def bench_normalization(tmp: Path) -> tuple[float, float]:
             build_episode(folder, path, BuildOptions(audio=False))
 
     real = timed(build_all, repeat=3)
-    original = assemble.speak_sentence
 
     def plain(text: str, lexicon: object = None) -> tuple[Token, ...]:
         return tuple(Token(w, w) for w in text.split())
 
-    assemble.speak_sentence = plain  # type: ignore[assignment]
+    patch = pytest.MonkeyPatch()
+    patch.setattr(assemble, "speak_sentence", plain)
     try:
         bare = timed(build_all, repeat=3)
     finally:
-        assemble.speak_sentence = original
+        patch.undo()
     return real, bare
 
 

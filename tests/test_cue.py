@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,7 +50,8 @@ def articles(draw: st.DrawFn) -> Article:
     blocks: list[Block] = []
     line = 5
     for _section in range(draw(st.integers(1, 4))):
-        if blocks or draw(st.booleans()):
+        heading: bool = draw(st.booleans())
+        if blocks or heading:
             blocks.append(Block(HEADING, draw(st.sampled_from(WORDS)).title() + " Years", line))
         if draw(st.booleans()):
             blocks.append(Block(CAPTION, "A photograph of the harbour", line))
@@ -61,7 +64,9 @@ def articles(draw: st.DrawFn) -> Article:
     return Article("A Generated Episode", 3, "generated", None, tuple(blocks), "gen.md")
 
 
-def build(article: Article, rules: SubtitleRules, voice_name: str = "default") -> tuple[Episode, object]:
+def build(
+    article: Article, rules: SubtitleRules, voice_name: str = "default"
+) -> tuple[Episode, object]:
     voice = load_voice(voice_name, None)
     episode = assemble(
         article, CHANNEL, Templates(None), voice.name, lambda s: estimate_segments_ms(s, voice)
@@ -87,7 +92,7 @@ def test_generated_articles_meet_the_rules(article: Article, combo: tuple[str, s
     spoken = " ".join(c.spoken for c in cues if c.spoken)
     assert spoken == " ".join(s.spoken for s in episode.sentences if s.spoken)
     # Times strictly increase and never overlap.
-    for a, b in zip(cues, cues[1:], strict=False):
+    for a, b in itertools.pairwise(cues):
         assert a.start_ms < a.end_ms < b.start_ms
     # Every caption is a visual of its segment, and never narrated.
     captions = [b.text for b in article.blocks if b.kind == CAPTION]
@@ -104,7 +109,10 @@ RULES = SubtitleRules()
     [
         ("In the winter of that year the keeper climbed the tower stairs again", ("the",)),
         ("Nobody in the village had ever heard of Ada Morrow before that night", ("Ada",)),
-        ("The letters were carried across the bay by a fisherman from Lisbon", ("the", "by", "a", "from")),
+        (
+            "The letters were carried across the bay by a fisherman from Lisbon",
+            ("the", "by", "a", "from"),
+        ),
     ],
 )
 def test_lines_never_break_after_articles_prepositions_or_first_names(

@@ -6,6 +6,7 @@ mutagen, on real builds with the offline voice.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import socket
@@ -17,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 
-from toolkit.cache import SpeechCache, decode_entry, encode_entry
+from toolkit.cache import decode_entry, encode_entry
 from toolkit.cli import cli
 from toolkit.engine import Speech, WordMark
 from toolkit.errors import NetworkError
@@ -171,7 +172,7 @@ def test_cues_start_with_the_voice(sample_build: Path) -> None:
     onsets = speech_onsets(sample_build / "narration.mp3")
     assert len(onsets) > 50
     checked = 0
-    for prev, cue in zip(cues, cues[1:], strict=False):
+    for prev, cue in itertools.pairwise(cues):
         if cue["start_ms"] - prev["end_ms"] < 250:
             continue  # no pause long enough for silencedetect before this cue
         nearest = min(onsets, key=lambda t: abs(t - cue["start_ms"]))
@@ -223,9 +224,12 @@ def test_network_failure_keeps_what_was_made_and_the_next_run_resumes(
 
     real = narrate.make_engine
     flaky = FlakyEngine(None, 4)
-    monkeypatch.setattr(
-        narrate, "make_engine", lambda voice: setattr(flaky, "real", real(voice)) or flaky
-    )
+
+    def make_flaky(voice: Any) -> FlakyEngine:
+        flaky.real = real(voice)
+        return flaky
+
+    monkeypatch.setattr(narrate, "make_engine", make_flaky)
     monkeypatch.setattr(narrate, "PARALLEL_MIN", 10_000)
     failed = build(small_channel)
     assert failed.exit_code == 1

@@ -19,6 +19,7 @@ from toolkit.chapters import compose_podcast_json, compose_youtube
 from toolkit.cue import Cue, split_cues
 from toolkit.errors import EpisodeError, InputError
 from toolkit.files import read_text, write_atomic
+from toolkit.lexicon import load_lexicon
 from toolkit.lint import lint_episode
 from toolkit.page import compose_catalogue, compose_page, read_catalogue_entry
 from toolkit.script import compose_narration, compose_script, duration
@@ -48,6 +49,7 @@ class Plan:
     voice: VoiceProfile
     cues: tuple[Cue, ...]
     timeline: Timeline  # estimated
+    lexicon: Lexicon = EMPTY_LEXICON
 
 
 @dataclass(frozen=True)
@@ -140,10 +142,6 @@ def check_unique(root: Path) -> None:
 
 
 def load_lexicon_for(root: Path, voice: VoiceProfile) -> Lexicon:
-    try:
-        from toolkit.lexicon import load_lexicon
-    except ImportError:  # pragma: no cover - the lexicon module ships with the package
-        return EMPTY_LEXICON
     paths = [root / "voices" / "lexicon.toml"]
     if voice.lexicon:
         paths.append(root / "voices" / voice.lexicon)
@@ -173,7 +171,7 @@ def plan_episode(
     model = RateModel.for_voice(voice)
     cues = split_cues(episode, channel.rules, voice, model.token_ms)
     timeline = lay_out(episode, cues, estimate_speech(episode, voice), channel.rules)
-    return Plan(episode, voice, cues, timeline)
+    return Plan(episode, voice, cues, timeline, lexicon)
 
 
 def kit_files(plan: Plan, timeline: Timeline, channel: Channel) -> tuple[dict[str, str], list[str]]:
@@ -219,7 +217,9 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
         audio_note = narration.note
         written.append("narration.mp3")
     files, warnings = kit_files(plan, timeline, channel)
-    findings = [str(f) for f in lint_episode(plan.episode, timeline, channel.rules)]
+    findings = [
+        str(f) for f in lint_episode(plan.episode, timeline, channel.rules, lexicon=plan.lexicon)
+    ]
     files["index.html"] = compose_page(
         plan.episode, timeline, channel, findings, "narration.mp3" if options.audio else None
     )

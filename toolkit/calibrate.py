@@ -19,6 +19,7 @@ from toolkit.assemble import make_paragraph
 from toolkit.errors import ConfigError
 from toolkit.files import read_text, write_atomic
 from toolkit.narrate import make_engine
+from toolkit.speak import EMPTY_LEXICON
 from toolkit.timing import RateModel
 from toolkit.voice import VoiceProfile
 
@@ -45,7 +46,7 @@ def calibrate_voice(voice: VoiceProfile) -> Calibration:
     before = RateModel.for_voice(voice)
     estimated_before = 0
     for chunk in reference_passage():
-        paragraph = make_paragraph(chunk, 0, _lexicon())
+        paragraph = make_paragraph(chunk, 0, EMPTY_LEXICON)
         if paragraph is None:
             continue
         for sentence in paragraph.sentences:
@@ -67,12 +68,6 @@ def calibrate_voice(voice: VoiceProfile) -> Calibration:
         estimated_before_ms=estimated_before,
         estimated_after_ms=estimated_after,
     )
-
-
-def _lexicon():  # type: ignore[no-untyped-def]
-    from toolkit.speak import EMPTY_LEXICON
-
-    return EMPTY_LEXICON
 
 
 def _fit(rows: list[tuple[float, float, float]]) -> tuple[float, float]:

@@ -368,7 +368,10 @@ def lint(ctx: click.Context, episodes: tuple[str, ...]) -> None:
     total = 0
     for path in chosen:
         plan = plans[path]
-        for finding in lint_episode(plan.episode, plan.timeline, channel.rules, names):
+        findings = lint_episode(
+            plan.episode, plan.timeline, channel.rules, names, lexicon=plan.lexicon
+        )
+        for finding in findings:
             click.echo(str(finding))
             total += 1
     if total:

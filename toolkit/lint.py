@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from toolkit.assemble import Episode, Paragraph, Visual
 from toolkit.channel import SubtitleRules
+from toolkit.speak import EMPTY_LEXICON, Lexicon, find_unspeakable
 from toolkit.timing import Timeline
 
 LONG_SENTENCE_WORDS = 40
@@ -26,7 +27,6 @@ _NAME = re.compile(r"\b[A-Z][a-zà-öø-ÿ]+(?:[-'’][A-Z]?[a-zà-öø-ÿ]+)?\b
 _MARKUP = re.compile(
     r"(\*\*|__|\[[^\]]*\]\([^)]*\)|</?[a-zA-Z][^>]*>|\{\{|\}\}|\{%|%\}|&[a-z]+;|^#+ |`)"
 )
-_SPEAKABLE = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*[,.;:!?]*$")
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
 
 
@@ -86,6 +86,7 @@ def lint_episode(
     timeline: Timeline,
     rules: SubtitleRules,
     channel_names: Counter[str] | None = None,
+    lexicon: Lexicon = EMPTY_LEXICON,
 ) -> list[Finding]:
     """Findings for one episode; `channel_names` adds the whole channel's spelling."""
     path = episode.path
@@ -126,19 +127,16 @@ def lint_episode(
                             f'(over {LONG_SENTENCE_WORDS}): "{_start(sentence.text)}"',
                         )
                     )
-                for token in sentence.tokens:
-                    for word in token.spoken.split():
-                        if not _SPEAKABLE.match(word):
-                            findings.append(
-                                Finding(
-                                    path,
-                                    line,
-                                    f"'{token.display}' cannot be said as words "
-                                    f"(the voice would get '{token.spoken}'): "
-                                    "rewrite it or add it to voices/lexicon.toml",
-                                )
-                            )
-                            break
+                for token in find_unspeakable(sentence.text, lexicon):
+                    said = f"'{token.spoken}'" if token.spoken else "nothing"
+                    findings.append(
+                        Finding(
+                            path,
+                            line,
+                            f"'{token.display}' cannot be said as words (the voice would "
+                            f"say {said}): rewrite it or add it to voices/lexicon.toml",
+                        )
+                    )
     findings.extend(_cue_findings(episode, timeline, rules))
     return sorted(set(findings), key=lambda f: (f.line, f.message))
 

@@ -21,7 +21,7 @@ from toolkit.errors import InputError, ToolkitError
 from toolkit.narrate import default_workers, narrate
 from toolkit.timing import RateModel
 
-PLAYERS = (
+PLAYERS: tuple[tuple[str, list[str]], ...] = (
     ("mpv", ["--no-video", "--really-quiet"]),
     ("ffplay", ["-nodisp", "-autoexit", "-loglevel", "error"]),
     ("mpg123", ["-q"]),
