@@ -224,7 +224,7 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
         plan.episode, timeline, channel, findings, "narration.mp3" if options.audio else None
     )
     for name, text in files.items():
-        write_atomic(folder / name, text)
+        write_atomic(folder / name, text, durable=False)
         written.append(name)
     return BuildResult(
         slug=plan.episode.slug,

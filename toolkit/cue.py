@@ -38,6 +38,16 @@ CONJUNCTIONS = frozenset(
 MONTHS = frozenset(
     "January February March April May June July August September October November December".split()
 )
+# Common adjectives that usually come straight before their noun ("hot weather").
+ADJECTIVES = frozenset(
+    "hot cold warm cool old new young great small large big little long short high low "
+    "good bad best worst dark light black white red green blue grey gray golden brown "
+    "deep shallow heavy thin thick wide narrow huge tiny vast rich poor early late first "
+    "last next final whole entire single double main chief local royal public private "
+    "dead wild strange famous ancient modern foreign open secret severe sudden quiet "
+    "loud bright fierce fine grand strong weak full empty true false real major minor "
+    "same other own only further former latter certain several many few more most".split()
+)
 AUXILIARIES = frozenset("is was were are be been had has have will would could should".split())
 _SENTENCE_END = (".", "!", "?", "…", '."', '!"', '?"', ".”", "!”", "?”", ".)", ".'", "?'")
 _CLAUSE_END = (",", ";", ":", "—", "–", ",”", ',"')
@@ -81,8 +91,13 @@ def break_cost(before: str, after: str) -> float:
         cost += 4.0  # "3 March", "March 3", "112 steps"
     elif lower in AUXILIARIES:
         cost += 2.0
-    elif b.islower() and lower.endswith(_ADJECTIVE_ENDINGS) and after[:1].islower():
-        cost += 2.0  # probably an adjective before its noun
+    elif (
+        b.islower()
+        and after[:1].islower()
+        and after.isalpha()
+        and (lower in ADJECTIVES or lower.endswith(_ADJECTIVE_ENDINGS))
+    ):
+        cost += 4.0  # an adjective before its noun
     if after.lower().strip("\"'“‘(") in CONJUNCTIONS:
         cost -= 1.0
     return cost
@@ -99,37 +114,51 @@ def _greedy_lines(words: Sequence[str], width: int) -> int:
     return lines
 
 
-def layout(words: Sequence[str], rules: SubtitleRules) -> tuple[str, ...] | None:
-    """Lay words out in at most `max_lines` lines of `max_line_chars`; one line when it
-    fits, else balanced lines broken at the best places. None when impossible."""
+def _best_breaks(
+    words: Sequence[str], rules: SubtitleRules
+) -> tuple[float, tuple[int, ...]] | None:
+    """The best line breaks (word indexes) for a cue and their cost: () when one line
+    fits, None when no layout fits."""
     width = rules.max_line_chars
-    text = " ".join(words)
-    if len(text) <= width:
-        return (text,)
-    if rules.max_lines < 2 or _greedy_lines(words, width) > rules.max_lines:
-        return None
     n = len(words)
-    best: tuple[float, tuple[str, ...]] | None = None
-
-    def consider(parts: list[int]) -> None:
-        nonlocal best
-        bounds = [0, *parts, n]
-        lines = tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
-        if any(len(line) > width for line in lines):
-            return
-        lengths = [len(line) for line in lines]
-        cost = sum(break_cost(words[p - 1], words[p]) for p in parts)
-        cost += (max(lengths) - min(lengths)) / 6.0
-        if best is None or cost < best[0]:
-            best = (cost, lines)
-
+    ends = list(itertools.accumulate(len(w) + 1 for w in words))  # ends[i]: after word i
+    total = ends[-1] - 1 if ends else 0
+    if total <= width:
+        return 0.0, ()
+    if rules.max_lines < 2:
+        return None
+    best: tuple[float, tuple[int, ...]] | None = None
     for p in range(1, n):
-        consider([p])
+        first = ends[p - 1] - 1
+        second = total - ends[p - 1]
+        if first > width:
+            break
+        if second > width:
+            continue
+        cost = break_cost(words[p - 1], words[p]) + abs(first - second) / 6.0
+        if best is None or cost < best[0]:
+            best = (cost, (p,))
     if best is None and rules.max_lines >= 3:
         for p in range(1, n - 1):
             for q in range(p + 1, n):
-                consider([p, q])
-    return None if best is None else best[1]
+                lengths = (ends[p - 1] - 1, ends[q - 1] - ends[p - 1] - 1, total - ends[q - 1])
+                if max(lengths) > width:
+                    continue
+                cost = break_cost(words[p - 1], words[p]) + break_cost(words[q - 1], words[q])
+                cost += (max(lengths) - min(lengths)) / 6.0
+                if best is None or cost < best[0]:
+                    best = (cost, (p, q))
+    return best
+
+
+def layout(words: Sequence[str], rules: SubtitleRules) -> tuple[str, ...] | None:
+    """Lay words out in at most `max_lines` lines of `max_line_chars`; one line when it
+    fits, else balanced lines broken at the best places. None when impossible."""
+    found = _best_breaks(words, rules)
+    if found is None:
+        return None
+    bounds = [0, *found[1], len(words)]
+    return tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
 
 
 @dataclass(frozen=True)
@@ -162,15 +191,20 @@ def split_sentence(
     rules: SubtitleRules,
     max_ms: int,
 ) -> list[tuple[int, int]]:
-    """Token ranges of one sentence, each fitting a cue; as few and as even as possible."""
+    """Token ranges of one sentence, each fitting a cue; as few and as even as possible,
+    cut where the text breaks naturally and where the lines inside lay out well."""
     ranges: list[tuple[int, int]] = []
     start, n = 0, len(tokens)
+    words_of = [t.display.split() for t in tokens]
+    width = rules.max_line_chars
     while start < n:
         total_ms = sum(token_ms[start:n])
-        if _fits(tokens[start:n], rules, total_ms, max_ms):
-            ranges.append((start, n))
-            break
         chars = _display_len(tokens, start, n)
+        if total_ms <= max_ms and chars <= rules.max_cue_chars:
+            rest = [w for ws in words_of[start:n] for w in ws]
+            if _greedy_lines(rest, width) <= rules.max_lines:
+                ranges.append((start, n))
+                break
         pieces = max(
             2,
             math.ceil(chars / (rules.max_cue_chars * 0.92)),
@@ -178,14 +212,19 @@ def split_sentence(
         )
         target = chars / pieces
         best_end, best_cost = start + 1, math.inf
-        acc_ms = 0
+        acc_ms, length, lines, used = 0, -1, 1, -1
+        words: list[str] = []
         for end in range(start + 1, n):
             acc_ms += token_ms[end - 1]
-            length = _display_len(tokens, start, end)
-            if length > rules.max_cue_chars or acc_ms > max_ms:
+            length += 1 + len(tokens[end - 1].display)
+            for w in words_of[end - 1]:  # greedy line filling grows word by word
+                if used + 1 + len(w) <= width:
+                    used += 1 + len(w)
+                else:
+                    lines, used = lines + 1, len(w)
+                words.append(w)
+            if length > rules.max_cue_chars or acc_ms > max_ms or lines > rules.max_lines:
                 break
-            if not _fits(tokens[start:end], rules, acc_ms, max_ms):
-                continue
             cost = break_cost(tokens[end - 1].display, tokens[end].display)
             cost += 4.0 * abs(length - target) / max(target, 1.0)
             # Inside a sentence a piece is on screen only while it is said: keep it readable.
@@ -193,6 +232,9 @@ def split_sentence(
                 cost += 6.0
             if acc_ms - rules.min_gap_ms < rules.min_duration_ms:
                 cost += 8.0
+            if length > width:
+                inner = _best_breaks(words, rules)
+                cost += 0.5 * inner[0] if inner is not None else 20.0
             if cost < best_cost:
                 best_end, best_cost = end, cost
         ranges.append((start, best_end))

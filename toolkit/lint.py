@@ -27,6 +27,7 @@ _NAME = re.compile(r"\b[A-Z][a-zà-öø-ÿ]+(?:[-'’][A-Z]?[a-zà-öø-ÿ]+)?\b
 _MARKUP = re.compile(
     r"(\*\*|__|\[[^\]]*\]\([^)]*\)|</?[a-zA-Z][^>]*>|\{\{|\}\}|\{%|%\}|&[a-z]+;|^#+ |`)"
 )
+_MAYBE_UNSPEAKABLE = re.compile(r"[^\w\s.,;:!?'\"“”‘’()\-–—…]|\d")
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
 
 
@@ -127,6 +128,8 @@ def lint_episode(
                             f'(over {LONG_SENTENCE_WORDS}): "{_start(sentence.text)}"',
                         )
                     )
+                if not _MAYBE_UNSPEAKABLE.search(sentence.text):
+                    continue  # only letters and plain punctuation: nothing to guess
                 for token in find_unspeakable(sentence.text, lexicon):
                     said = f"'{token.spoken}'" if token.spoken else "nothing"
                     findings.append(

@@ -180,7 +180,8 @@ class SegmentView:
 
 
 def _visible_chars(text: str) -> int:
-    return sum(not ch.isspace() for ch in text)
+    # Display text is normalised: its only white space is single spaces and line breaks.
+    return len(text) - text.count(" ") - text.count("\n")
 
 
 def _split_by_paragraph(
@@ -188,9 +189,9 @@ def _split_by_paragraph(
 ) -> list[list[tuple[int, TimedCue]]]:
     """Which cues make up which paragraph of a segment.
 
-    A cue never crosses a paragraph and its display text is the paragraph's words
-    re-spaced, so counting the characters that are not whitespace assigns each cue to its
-    paragraph. Anything left over (it should not happen) joins the last paragraph rather
+    Cues follow the paragraphs' words in order (re-spaced), so counting the characters
+    that are not white space assigns each cue to the paragraph it starts in. Anything
+    left over (it should not happen) joins the last paragraph rather
     than disappearing from the page."""
     paragraphs = segment.paragraphs
     groups: list[list[tuple[int, TimedCue]]] = [[] for _ in paragraphs]
@@ -201,7 +202,9 @@ def _split_by_paragraph(
     want = [sum(_visible_chars(s.text) for s in p.sentences) for p in paragraphs]
     for item in cues:
         while pi < len(paragraphs) - 1 and filled >= want[pi]:
-            pi, filled = pi + 1, 0
+            # A short cue may run on into the next paragraph: carry its excess over.
+            filled -= want[pi]
+            pi += 1
         groups[pi].append(item)
         filled += _visible_chars(item[1].text)
     return groups

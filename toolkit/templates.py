@@ -36,6 +36,22 @@ def list_names(names: Sequence[str], cap: int = 10) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+_ENVIRONMENTS: dict[tuple[object, ...], Templates] = {}
+
+
+def _cache_key(channel_dir: Path | None) -> tuple[object, ...]:
+    """Which environment fits: the channel folder and the state of its template files."""
+    if channel_dir is None:
+        return (None,)
+    folder = channel_dir / TEMPLATE_DIR
+    files: list[tuple[str, int, int]] = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            stat = path.stat()
+            files.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return (str(channel_dir.resolve()), tuple(files))
+
+
 def site(url: str) -> str:
     """A link as a narrator says it and a viewer types it: "patreon.com/footnotes"."""
     bare = url.strip()
@@ -54,9 +70,25 @@ def minutes(ms: int) -> str:
 
 
 class Templates:
-    """A sandboxed Jinja2 environment over the channel's templates and the package defaults."""
+    """A sandboxed Jinja2 environment over the channel's templates and the package defaults.
+
+    Compiled templates are shared between episodes of one process (Jinja2 reloads a
+    template whose file changed, since auto_reload is on)."""
+
+    def __new__(cls, channel_dir: Path | None) -> Templates:
+        key = _cache_key(channel_dir)
+        cached = _ENVIRONMENTS.get(key)
+        if cached is not None:
+            return cached
+        made = super().__new__(cls)
+        made._setup(channel_dir)
+        _ENVIRONMENTS[key] = made
+        return made
 
     def __init__(self, channel_dir: Path | None) -> None:
+        pass  # set up once in __new__
+
+    def _setup(self, channel_dir: Path | None) -> None:
         package_dir = Path(str(resources.files("toolkit") / "templates"))
         search = [package_dir]
         self.channel_dir = None
@@ -68,7 +100,7 @@ class Templates:
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=True,
-            auto_reload=False,
+            auto_reload=True,
         )
         self.env.filters["list_names"] = list_names
         self.env.filters["minutes"] = minutes

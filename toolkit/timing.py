@@ -40,6 +40,22 @@ def syllables(word: str) -> int:
     return max(1, count) if any(ch.isalnum() for ch in word) else 0
 
 
+@lru_cache(maxsize=65536)
+def word_units(word: str) -> float:
+    """A word's length in average words: a fixed part, a part per syllable and a part per
+    letter, each normalised so that an average word counts exactly one."""
+    syl = syllables(word)
+    if syl == 0:
+        return 0.0
+    letters = sum(ch.isalpha() for ch in word)
+    return 0.2 + 0.4 * syl / AVERAGE_SYLLABLES + 0.4 * letters / AVERAGE_LETTERS
+
+
+@lru_cache(maxsize=65536)
+def spoken_units(spoken: str) -> float:
+    return sum(word_units(w) for w in spoken.split())
+
+
 @dataclass(frozen=True)
 class RateModel:
     """How long words take: a per-word part and a per-syllable part, plus clause pauses."""
@@ -59,22 +75,15 @@ class RateModel:
 
     def token_ms_exact(self, token: Token) -> float:
         """The token's speaking time without rounding and without the clause pause."""
-        return sum(self.word_ms(w) for w in token.spoken.split()) if token.spoken else 0.0
+        return self.ms_per_word * spoken_units(token.spoken) if token.spoken else 0.0
 
     def word_ms(self, word: str) -> float:
-        """A word's share: a fixed part, a part per syllable and a part per letter, each
-        normalised so that an average word takes exactly `ms_per_word`."""
-        syl = syllables(word)
-        if syl == 0:
-            return 0.0
-        letters = sum(ch.isalpha() for ch in word)
-        units = 0.2 + 0.4 * syl / AVERAGE_SYLLABLES + 0.4 * letters / AVERAGE_LETTERS
-        return self.ms_per_word * units
+        return self.ms_per_word * word_units(word)
 
     def token_ms(self, token: Token) -> int:
         if not token.spoken:
             return 0
-        ms = sum(self.word_ms(w) for w in token.spoken.split())
+        ms = self.ms_per_word * spoken_units(token.spoken)
         if token.display.endswith(_CLAUSE_END):
             ms += self.comma_pause_ms
         return round(ms)
