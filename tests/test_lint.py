@@ -47,7 +47,7 @@ def test_each_kind_of_problem_is_found_with_its_line(
     assert code == 1
     text = "\n".join(lines)
     assert f"{path}:11: 'Morow' may be a misspelling of 'Morrow'" in text
-    assert f"{path}:13: a sentence of 46 words is hard to narrate" in text
+    assert f"{path}:13: a sentence of 45 words is hard to narrate" in text
     assert f"{path}:15: unbalanced ( )" in text
     assert f"{path}:17: leftover markup '**'" in text
     assert f"{path}:19: '12:34:56:78' cannot be said as words" in text
