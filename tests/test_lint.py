@@ -39,7 +39,7 @@ def test_each_kind_of_problem_is_found_with_its_line(
         + " ".join(["word"] * 45)
         + ".\n"  # line 13: too long to narrate
         + "\nShe said (quietly that it was over.\n"  # line 15: unbalanced bracket
-        + "\nThe **bold** claim was wrong.\n"  # line 17: leftover markup
+        + "\nThe **bold claim was wrong.\n"  # line 17: leftover markup
         + "\nThe code was 12:34:56:78 that day.\n"  # line 19: cannot be said
     )
     path = write_episode("001-problems.md", body)
