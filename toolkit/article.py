@@ -42,6 +42,7 @@ class Article:
     blocks: tuple[Block, ...]
     path: str
     meta: tuple[tuple[str, str], ...] = ()
+    voice_line: int = 1  # where the front matter names the voice
 
 
 _MD = MarkdownIt("commonmark")
@@ -96,8 +97,19 @@ def _inline_text(children: list[MdToken]) -> tuple[str, list[str]]:
     return " ".join("".join(parts).split()), captions
 
 
+def _key_lines(text: str, offset: int) -> dict[str, int]:
+    """The line of each top-level front matter key, so errors point at the setting."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n")[:offset], 1):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if match and match.group(1) not in lines:
+            lines[match.group(1)] = number
+    return lines
+
+
 def parse_article(text: str, path: str) -> Article:
     meta, body, offset = split_front_matter(text, path)
+    key_line = _key_lines(text, offset)
     name = Path(path).name
     match = _FILE_NAME.match(name)
     title = meta.get("title")
@@ -105,7 +117,7 @@ def parse_article(text: str, path: str) -> Article:
         raise EpisodeError(
             f"the title reads as {str(title).lower()} in YAML",
             path=path,
-            line=1,
+            line=key_line.get("title", 1),
             hint="put the title in quotes",
         )
     if isinstance(title, int | float):
@@ -121,7 +133,7 @@ def parse_article(text: str, path: str) -> Article:
         raise EpisodeError(
             f"the episode number must be a whole number from 0, not {number!r}",
             path=path,
-            line=1,
+            line=key_line.get("number", 1),
             hint="fix 'number:' in the front matter",
         )
     if number is None:
@@ -136,12 +148,12 @@ def parse_article(text: str, path: str) -> Article:
         raise EpisodeError(
             f"slug {slug!r} is not allowed",
             path=path,
-            line=1,
+            line=key_line.get("slug", 1),
             hint="use lower-case letters, digits and hyphens only",
         )
     voice = meta.get("voice")
     if voice is not None and not isinstance(voice, str):
-        raise EpisodeError("voice must be a name", path=path, line=1)
+        raise EpisodeError("voice must be a name", path=path, line=key_line.get("voice", 1))
     blocks: list[Block] = []
     tokens = _MD.parse(body)
     pending_heading: int | None = None
@@ -172,6 +184,7 @@ def parse_article(text: str, path: str) -> Article:
         blocks=tuple(blocks),
         path=path,
         meta=meta_items,
+        voice_line=key_line.get("voice", 1),
     )
 
 

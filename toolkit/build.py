@@ -17,7 +17,7 @@ from toolkit.assemble import Episode, assemble
 from toolkit.channel import Channel, load_channel
 from toolkit.chapters import compose_podcast_json, compose_youtube
 from toolkit.cue import Cue, split_cues
-from toolkit.errors import EpisodeError, InputError
+from toolkit.errors import ConfigError, EpisodeError, InputError
 from toolkit.files import read_text, write_atomic
 from toolkit.lexicon import load_lexicon
 from toolkit.lint import lint_episode
@@ -142,10 +142,26 @@ def check_unique(root: Path) -> None:
 
 
 def load_lexicon_for(root: Path, voice: VoiceProfile) -> Lexicon:
+    """voices/lexicon.toml, then the voice's own lexicon file on top of it."""
     paths = [root / "voices" / "lexicon.toml"]
+    paths = [p for p in paths if p.is_file()]
     if voice.lexicon:
-        paths.append(root / "voices" / voice.lexicon)
-    return load_lexicon([p for p in paths if p.is_file()])
+        name = Path(voice.lexicon)
+        if name.is_absolute() or len(name.parts) != 1 or name.name in ("", ".", ".."):
+            raise ConfigError(
+                f"lexicon {voice.lexicon!r} must be a file name in voices/",
+                path=voice.source,
+                hint='e.g. lexicon = "names.toml"',
+            )
+        own = root / "voices" / name
+        if not own.is_file():
+            raise ConfigError(
+                f"the voice's lexicon {voice.lexicon} is missing",
+                path=voice.source,
+                hint=f"create voices/{voice.lexicon} or remove the lexicon line",
+            )
+        paths.append(own)
+    return load_lexicon(paths)
 
 
 def plan_episode(
@@ -155,8 +171,12 @@ def plan_episode(
     try:
         voice = load_voice(voice_name, root)
     except InputError as exc:
-        if exc.path is None and voice_override is None and article.voice:
-            exc.path, exc.line = article.path, 1
+        if exc.path is None and voice_override is None:
+            # Point at where the voice was chosen: the episode, or else the channel.
+            if article.voice:
+                exc.path, exc.line = article.path, article.voice_line
+            else:
+                exc.path, exc.line = channel.source, channel.voice_line
         raise
     lexicon = load_lexicon_for(root, voice)
     templates = Templates(root)

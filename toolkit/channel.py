@@ -65,6 +65,7 @@ class Channel:
     rules: SubtitleRules
     language: str = "en"
     source: str = str(CHANNEL_FILE)
+    voice_line: int | None = None  # where channel.toml names the voice
 
     @property
     def patron_count(self) -> int:
@@ -111,6 +112,10 @@ def parse_channel(text: str, source: str) -> Channel:
         patrons=tuple(tiers),
         rules=parse_rules(subtitles_table, source),
         source=source,
+        voice_line=next(
+            (n for n, line in enumerate(text.split("\n"), 1) if line.lstrip().startswith("voice")),
+            None,
+        ),
     )
 
 

@@ -21,8 +21,17 @@ log = logging.getLogger("toolkit")
 
 
 class _WarningHandler(logging.Handler):
+    """Prints each warning once (a file read twice in one run warns once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"warning: {record.getMessage()}", err=True)
+        message = record.getMessage()
+        if message not in self.seen:
+            self.seen.add(message)
+            click.echo(f"warning: {message}", err=True)
 
 
 def _root(ctx: click.Context) -> Path:
@@ -30,7 +39,8 @@ def _root(ctx: click.Context) -> Path:
 
 
 class ToolkitGroup(click.Group):
-    """Turns library errors into one line and an exit code, for every command."""
+    """Turns every error into one line and an exit code: 1 for a problem with the input,
+    2 for a usage error; --debug shows the traceback instead."""
 
     def invoke(self, ctx: click.Context) -> Any:
         _install_warning_handler()
@@ -47,6 +57,50 @@ class ToolkitGroup(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(1)
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv
+        try:
+            code = super().main(argv, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "toolkit"
+            message = " ".join(exc.format_message().split()).rstrip(".")
+            click.echo(f"error: {message} (see '{where} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(130)
+        except KeyboardInterrupt:
+            click.echo("interrupted: finished outputs are kept; run the command again", err=True)
+            sys.exit(130)
+        except ToolkitError as exc:  # raised before a command runs, or with --debug
+            if debug:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(
+                f"error: unexpected {type(exc).__name__}: {exc}; this is a bug in toolkit, "
+                "please report it with the output of --debug",
+                err=True,
+            )
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def _install_warning_handler() -> None:
@@ -349,12 +403,13 @@ def lint(ctx: click.Context, episodes: tuple[str, ...]) -> None:
     that break the subtitle rules. Exit 0 when clean, 1 when something was found.
     """
     from toolkit.article import load_article
-    from toolkit.build import episode_files, plan_episode, select_episodes
+    from toolkit.build import check_unique, episode_files, plan_episode, select_episodes
     from toolkit.channel import load_channel
     from toolkit.lint import lint_episode, name_counts
 
     root = _root(ctx)
     channel = load_channel(root)
+    check_unique(root)
     chosen = select_episodes(root, episodes)
     plans = {}
     for path in sorted(set(episode_files(root)) | set(chosen)):
@@ -381,34 +436,7 @@ def lint(ctx: click.Context, episodes: tuple[str, ...]) -> None:
 
 
 def main() -> None:
-    _install_warning_handler()
-    debug = "--debug" in sys.argv[1:]
-    try:
-        code = cli.main(prog_name="toolkit", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except ToolkitError as exc:
-        if debug:
-            raise
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted: finished outputs are kept; run the command again", err=True)
-        sys.exit(130)
-    except Exception as exc:
-        if debug:
-            raise
-        click.echo(
-            f"error: unexpected {type(exc).__name__}: {exc}; this is a bug in toolkit, "
-            "please report it with the output of --debug",
-            err=True,
-        )
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+    cli.main(prog_name="toolkit")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -60,11 +60,44 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = True) -> None
         raise
 
 
-def decode_text(raw: bytes, path: Path | str) -> str:
-    """Decode bytes as a creator's text file: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252.
+# Invisible characters that change nothing a reader sees but break words or hide a
+# sentence end from the splitter: zero-width space, word joiner, soft hyphen, BOM.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\u00ad\ufeff"), None)
+# ...except that a zero-width space between a word and a capitalised one stands for a space
+# that went missing ("Skerry\u200bPoint").
+_GLUED_WORDS = re.compile(r"(?<=[a-z.,;:!?])\u200b(?=[A-Z])")
+# Terminal colour codes and other escape sequences pasted in from a console.
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+# Control characters other than tab and newline (C0 and C1).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-    Line endings are normalised to "\\n". Binary and empty files are refused.
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of plain text is zero."""
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return False
+    even = sample[0::2].count(0) / len(sample[0::2])
+    odd = sample[1::2].count(0) / len(sample[1::2])
+    return max(even, odd) > 0.4 and min(even, odd) < 0.05
+
+
+def _mostly_controls(text: str) -> bool:
+    """Binary data read as text: many control or undecodable characters."""
+    sample = text[:8192]
+    odd = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    return odd > max(2, len(sample) // 100)
+
+
+def decode_text(raw: bytes, path: Path | str) -> str:
+    """Decode bytes as a creator's text file: UTF-8 (BOM or not), UTF-16 with BOM, else
+    cp1252 with a warning.
+
+    Line endings become "\n"; invisible characters (zero-width space, soft hyphen, BOM),
+    terminal escape codes and control characters are removed. Binary and empty files are
+    refused.
     """
+    binary = InputError("this is a binary file, not text", path=path, hint="give a text file")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = raw.decode("utf-16")
@@ -75,16 +108,26 @@ def decode_text(raw: bytes, path: Path | str) -> str:
                 hint="save it again as UTF-8",
             ) from exc
     else:
-        if b"\x00" in raw[:8192]:
+        if _looks_like_utf16(raw):
             raise InputError(
-                "this is a binary file, not text", path=path, hint="give a text file (UTF-8)"
+                "this looks like UTF-16 text without a byte-order mark",
+                path=path,
+                hint="save it as UTF-8",
             )
+        if b"\x00" in raw[:8192]:
+            raise binary
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
+            if _mostly_controls(text):
+                raise binary from None
             log.warning("%s: not UTF-8; read as Windows-1252 (cp1252), check the accents", path)
+    if _mostly_controls(text):
+        raise binary
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    text = _GLUED_WORDS.sub(" ", text).translate(_INVISIBLE)
     if not text.strip():
         raise InputError("the file is empty", path=path, hint="give a file with some text in it")
     return text

@@ -8,7 +8,7 @@ undefined names as errors, and every error names the template file and line.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from toolkit.errors import TemplateError
+from toolkit.files import decode_text
 
 TEMPLATE_DIR = Path("episodes") / "templates"
 INTRO = "intro.md.j2"
@@ -34,6 +35,31 @@ def list_names(names: Sequence[str], cap: int = 10) -> str:
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class _TextLoader(jinja2.FileSystemLoader):
+    """Reads templates the way every other input is read: UTF-8 with or without a BOM,
+    UTF-16 with a BOM, else cp1252 with a warning (see toolkit.files.decode_text)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)  # refuses ".." and the like
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            if path.is_file():
+                raw = path.read_bytes()
+                text = decode_text(raw, path) if raw.strip() else ""
+                mtime = path.stat().st_mtime_ns
+
+                def uptodate(path: Path = path, mtime: int = mtime) -> bool:
+                    try:
+                        return path.stat().st_mtime_ns == mtime
+                    except OSError:
+                        return False
+
+                return text, str(path), uptodate
+        raise jinja2.TemplateNotFound(template)
 
 
 _ENVIRONMENTS: dict[tuple[object, ...], Templates] = {}
@@ -96,7 +122,7 @@ class Templates:
             self.channel_dir = channel_dir / TEMPLATE_DIR
             search.insert(0, self.channel_dir)
         self.env = SandboxedEnvironment(
-            loader=jinja2.FileSystemLoader([str(p) for p in search]),
+            loader=_TextLoader([str(p) for p in search]),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=True,
