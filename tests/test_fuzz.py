@@ -297,23 +297,10 @@ LONG_NUMBER = episode("A", "It cost 777,777,777 pounds.")
         pytest.param(
             LONG_TITLE_WORD,
             id="title-of-one-long-word",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: title 'AAAAAAAAAAAAAAAAAAAAAAAAAAA' (27 letters) gives the outro "
-                "cue 'That was AAAAAAAAAAAAAAAAAAAAAAAAAAA.\\nThank' at 20.5 characters a "
-                "second (at most 20): the cue ends one word into the next sentence and cannot "
-                "stay longer",
-            ),
         ),
         pytest.param(
             LONG_NUMBER,
             id="nine-digit-number",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: 'It cost 777,777,777 pounds.' gives a cue 'It cost' on screen "
-                "429 ms (at least 833): the number needs a cue of its own (6.3 s spoken) and "
-                "the words before it are left too short",
-            ),
         ),
     ],
 )
@@ -322,7 +309,6 @@ def test_known_cue_timing_bugs(channel_root: Path, text: str) -> None:
     assert check_cues(cues, channel.rules) == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the two known cue timing bugs above")
 @CUE_FUZZ
 @example(LONG_TITLE_WORD)
 @example(LONG_NUMBER)

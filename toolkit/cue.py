@@ -306,8 +306,11 @@ class _Packer:
         return [t for p in group for t in self.sentences[p.sentence].tokens[p.start : p.end]]
 
     def shown(self, group: Sequence[_Piece], linger: int) -> int:
+        """How long the cue can stay on screen: while it is said, then into the pause
+        after it (at most `linger`), always ending the minimum gap before the next cue."""
         pause = self._gap(group[-1])[0]
-        return self.ms(group) + min(max(pause - self.rules.min_gap_ms, 0), linger)
+        ms = self.ms(group)
+        return min(ms + pause - self.rules.min_gap_ms, ms + linger)
 
     def needs_help(self, group: Sequence[_Piece]) -> bool:
         chars = len(" ".join(_words(self.tokens(group))))
@@ -315,7 +318,10 @@ class _Packer:
         return too_fast or self.shown(group, MAX_LINGER_MS) < self.rules.min_duration_ms
 
     def fits(self, group: Sequence[_Piece]) -> bool:
-        return _fits(self.tokens(group), self.rules, self.ms(group), self.max_ms)
+        # Joining is the last resort for a cue too short to read: it may use the whole
+        # maximum duration, not only the planning margin the splitter keeps.
+        limit = max(self.max_ms, self.rules.max_duration_ms - self.rules.min_gap_ms)
+        return _fits(self.tokens(group), self.rules, self.ms(group), limit)
 
     def merge_short(self) -> None:
         """Join a piece too short (or too fast) to read with a neighbour when the two fit
