@@ -18,7 +18,7 @@ from toolkit.channel import Channel, load_channel
 from toolkit.chapters import compose_podcast_json, compose_youtube
 from toolkit.cue import Cue, split_cues
 from toolkit.errors import ConfigError, EpisodeError, InputError
-from toolkit.files import read_text, write_atomic
+from toolkit.files import read_text, write_all_atomic, write_atomic
 from toolkit.lexicon import load_lexicon
 from toolkit.lint import lint_episode
 from toolkit.page import compose_catalogue, compose_page, read_catalogue_entry
@@ -219,6 +219,7 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
     folder = root / BUILD_DIR / plan.episode.slug
     audio_note = ""
     written: list[str] = []
+    staged: tuple[tuple[Path, Path], ...] = ()
     if options.audio:
         from toolkit.narrate import narrate
 
@@ -235,6 +236,7 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
         )
         timeline = narration.timeline
         audio_note = narration.note
+        staged = narration.staged
         written.append("narration.mp3")
     files, warnings = kit_files(plan, timeline, channel)
     findings = [
@@ -243,9 +245,9 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
     files["index.html"] = compose_page(
         plan.episode, timeline, channel, findings, "narration.mp3" if options.audio else None
     )
-    for name, text in files.items():
-        write_atomic(folder / name, text, durable=False)
-        written.append(name)
+    # The whole kit changes at once: every file is staged, then all are renamed.
+    write_all_atomic({folder / name: text for name, text in files.items()}, extra=staged)
+    written.extend(files)
     return BuildResult(
         slug=plan.episode.slug,
         folder=folder,
@@ -273,5 +275,5 @@ def write_catalogue(root: Path, channel: Channel) -> Path:
         if timing.parent.name in slugs:
             entries.append(read_catalogue_entry(read_text(timing), str(timing)))
     target = root / BUILD_DIR / "index.html"
-    write_atomic(target, compose_catalogue(channel, entries))
+    write_all_atomic({target: compose_catalogue(channel, entries)})
     return target

@@ -266,32 +266,67 @@ def build(
         write_catalogue,
     )
     from toolkit.channel import load_channel
+    from toolkit.lock import channel_lock, die_with_parent
 
     root = _root(ctx)
     channel = load_channel(root)
     check_unique(root)
     paths = select_episodes(root, episodes)
     audio = not no_audio
-    if jobs > 1 and len(paths) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    failed = 0
+    built = 0
+    said: set[str] = set()
 
-        work = [(root, p, audio, voice, 1) for p in paths]
-        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-            for result in pool.map(_build_one, work):
-                _report(result)
-        write_catalogue(root, channel)
-        return
-    progress = _SynthesisProgress()
-    workers = max(1, min(jobs if jobs > 1 else 2, os.cpu_count() or 1))
-    try:
-        for path in paths:
-            options = BuildOptions(audio=audio, voice=voice, workers=workers, progress=progress)
-            result = build_episode(root, path, options)
-            progress.close()
-            _report(result)
-    finally:
-        progress.close()
-    write_catalogue(root, channel)
+    def waiting() -> None:
+        click.echo("waiting for another build of this channel to finish…", err=True)
+
+    def failure(path: Path, exc: ToolkitError) -> None:
+        nonlocal failed
+        if ctx.obj.get("debug"):
+            raise exc
+        failed += 1
+        if str(exc) not in said:  # a broken template fails every episode the same way
+            said.add(str(exc))
+            click.echo(f"error: {exc}", err=True)
+
+    with channel_lock(root / "build", waiting):
+        if jobs > 1 and len(paths) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            work = [(root, p, audio, voice, 1) for p in paths]
+            workers = min(jobs, len(work))
+            with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
+                futures = [pool.submit(_build_one, w) for w in work]
+                for path, future in zip(paths, futures, strict=True):
+                    try:
+                        _report(future.result())
+                        built += 1
+                    except ToolkitError as exc:
+                        failure(path, exc)
+        else:
+            progress = _SynthesisProgress()
+            workers = max(1, min(jobs if jobs > 1 else 2, os.cpu_count() or 1))
+            try:
+                for path in paths:
+                    options = BuildOptions(
+                        audio=audio, voice=voice, workers=workers, progress=progress
+                    )
+                    try:
+                        result = build_episode(root, path, options)
+                    except ToolkitError as exc:
+                        progress.close()
+                        failure(path, exc)
+                        continue
+                    progress.close()
+                    _report(result)
+                    built += 1
+            finally:
+                progress.close()
+        if built:
+            write_catalogue(root, channel)
+    if failed:
+        # Each failed episode said why above; the others were built.
+        ctx.exit(1)
 
 
 def _report(result: Any) -> None:
@@ -382,10 +417,12 @@ def preview(
 
     Segments are numbered from 1 (the intro) as `toolkit timing` lists them.
     """
+    from toolkit.lock import channel_lock
     from toolkit.preview import play_file, render_preview
 
     root = _root(ctx)
-    result = render_preview(root, episode, segment, voice)
+    with channel_lock(root / "build"):
+        result = render_preview(root, episode, segment, voice)
     click.echo(f"wrote {result.path} ({result.summary})")
     if play:
         player = play_file(result.path)

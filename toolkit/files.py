@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,26 +39,106 @@ def parse_toml(text: str, source: Path | str, what: str) -> dict[str, Any]:
         ) from exc
 
 
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_name(path: Path) -> Path:
+    """A unique temporary name beside `path` (".NAME.XXXX.tmp"), created empty."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def is_temp_name(path: Path) -> bool:
+    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)
+
+
+def stage(path: Path, data: bytes | str, *, durable: bool = True) -> Path:
+    """Write `data` under a temporary name beside `path`; the caller renames it into place."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = temp_name(path)
+    try:
+        with tmp.open("wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
 def write_atomic(path: Path, data: bytes | str, *, durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename.
 
     `durable` also flushes the data to disk before the rename, so even a power cut cannot
     leave an empty file behind; outputs that a build can make again in milliseconds skip
     it (the rename alone already keeps a killed build from leaving a partial file)."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = stage(path, data, durable=durable)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def replace_all(staged: Sequence[tuple[Path, Path]]) -> None:
+    """Rename staged files into place, after every one of them was written."""
+    try:
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+
+
+def write_all_atomic(
+    files: Mapping[Path, bytes | str],
+    *,
+    durable: bool = False,
+    extra: Sequence[tuple[Path, Path]] = (),
+) -> None:
+    """Write several files as one change: all are staged first, then renamed into place,
+    so a failure while writing (a full disk) leaves every earlier file as it was. Files
+    that already hold exactly this content are left untouched.
+    `extra` holds files already staged elsewhere (temporary path, final path)."""
+    staged: list[tuple[Path, Path]] = list(extra)
+    try:
+        for path, data in files.items():
+            payload = data.encode("utf-8") if isinstance(data, str) else data
+            if _holds(path, payload):
+                continue  # unchanged: keep the file (and its time) as it is
+            staged.append((stage(path, payload, durable=durable), path))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    replace_all(staged)
+
+
+def _holds(path: Path, payload: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(payload) and path.read_bytes() == payload
+    except OSError:
+        return False
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Delete temporary files a killed run left below `folder`. Only call this while
+    holding the channel lock, so no running build's files are touched."""
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for dirpath, _dirs, names in os.walk(folder):
+        for name in names:
+            path = Path(dirpath, name)
+            if is_temp_name(path):
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 # Invisible characters that change nothing a reader sees but break words or hide a

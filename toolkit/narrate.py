@@ -18,7 +18,8 @@ from toolkit.channel import Channel
 from toolkit.chapters import segment_chapters
 from toolkit.engine import Engine, Speech
 from toolkit.ffmpeg import ffmpeg_exe
-from toolkit.files import write_atomic
+from toolkit.files import temp_name, write_atomic
+from toolkit.lock import die_with_parent
 from toolkit.mp3 import Chapter, Tags, encode_mp3
 from toolkit.script import duration
 from toolkit.timing import AUDIO, SentenceTime, SpeechTimes, Timeline, lay_out, pause_after
@@ -79,7 +80,7 @@ def synthesize_all(
         progress(done, len(texts))
     use_pool = workers > 1 and not voice.online and len(missing) >= PARALLEL_MIN
     if use_pool:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
             jobs = [(voice, text_of[k]) for k in missing]
             for key, speech in zip(
                 missing, pool.map(_synthesize_one, jobs, chunksize=8), strict=True
@@ -151,6 +152,7 @@ class Narration:
     note: str
     synthesized: int
     from_cache: int
+    staged: tuple[tuple[Path, Path], ...] = ()  # (temporary, final): the caller renames
 
 
 def narrate(
@@ -165,7 +167,8 @@ def narrate(
     progress: Progress | None = None,
     mp3_name: str = "narration.mp3",
 ) -> Narration:
-    """Synthesize, time and encode; writes folder/mp3_name atomically."""
+    """Synthesize, time and encode to a temporary file beside folder/mp3_name; the caller
+    renames it into place (with the rest of the kit) from `Narration.staged`."""
     texts = [s.spoken for s in episode.sentences]
     synthesis = synthesize_all(
         texts, voice, SpeechCache(root / CACHE_DIR), workers=workers, progress=progress
@@ -174,12 +177,19 @@ def narrate(
     timeline = lay_out(episode, cues, speech_times, channel.rules)
     chapters = [Chapter(c.start_ms, c.end_ms, c.title) for c in segment_chapters(timeline)]
     tags = Tags(title=episode.title, artist=channel.name, album=channel.name, track=episode.number)
-    encode_once(root, pcm, voice.sample_rate, folder / mp3_name, tags, chapters)
+    target = folder / mp3_name
+    staged = encode_once(root, pcm, voice.sample_rate, target, tags, chapters)
     note = (
         f"{synthesis.synthesized} synthesized, {synthesis.from_cache} from cache, "
         f"{duration(timeline.total_ms)} of audio"
     )
-    return Narration(timeline, note, synthesis.synthesized, synthesis.from_cache)
+    return Narration(
+        timeline,
+        note,
+        synthesis.synthesized,
+        synthesis.from_cache,
+        ((staged, target),) if staged is not None else (),
+    )
 
 
 def default_workers() -> int:
@@ -192,21 +202,29 @@ ENCODER_REVISION = "1"  # bump when encode_mp3's settings change
 
 def encode_once(
     root: Path, pcm: bytes, rate: int, target: Path, tags: Tags, chapters: list[Chapter]
-) -> bool:
-    """Encode unless `target` already holds exactly this encode (same audio, tags, chapters
-    and encoder, and the file unchanged since). Returns True when it encoded."""
+) -> Path | None:
+    """Encode to a temporary file beside `target`, unless `target` already holds exactly
+    this encode (same audio, tags, chapters and encoder, and the file unchanged since).
+    Returns the temporary file to rename into place, or None when nothing changed."""
     digest = hashlib.sha256()
     for part in (ENCODER_REVISION, ffmpeg_exe(), str(rate), repr(tags), repr(chapters)):
         digest.update(part.encode("utf-8") + b"\x00")
     digest.update(pcm)
     key = digest.hexdigest()
-    record = root / ENCODE_DIR / f"{hashlib.sha256(str(target).encode()).hexdigest()[:24]}.key"
+    where = hashlib.sha256(str(target.resolve()).encode()).hexdigest()[:24]
+    record = root / ENCODE_DIR / f"{where}.key"
     if target.is_file() and record.is_file():
         stored = record.read_text(encoding="utf-8").split()
         unchanged = len(stored) == 2 and stored[0] == key
         if unchanged and hashlib.sha256(target.read_bytes()).hexdigest() == stored[1]:
-            return False
-    encode_mp3(pcm, rate, target, tags, chapters)
-    output = hashlib.sha256(target.read_bytes()).hexdigest()
-    write_atomic(record, f"{key} {output}\n")
-    return True
+            return None
+    staged = temp_name(target)
+    try:
+        encode_mp3(pcm, rate, staged, tags, chapters)
+        output = hashlib.sha256(staged.read_bytes()).hexdigest()
+        # If the rename never happens the record no longer matches the file: re-encoded.
+        write_atomic(record, f"{key} {output}\n")
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged

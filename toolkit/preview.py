@@ -18,6 +18,7 @@ from toolkit.build import BUILD_DIR, plan_episode, select_episodes
 from toolkit.channel import load_channel
 from toolkit.cue import split_cues
 from toolkit.errors import InputError, ToolkitError
+from toolkit.files import replace_all
 from toolkit.narrate import default_workers, narrate
 from toolkit.timing import RateModel
 
@@ -74,6 +75,7 @@ def render_preview(
         workers=default_workers(),
         mp3_name=f"preview-{name}.mp3",
     )
+    replace_all(narration.staged)
     return PreviewResult(folder / f"preview-{name}.mp3", narration.note)
 
 
