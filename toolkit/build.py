@@ -18,7 +18,7 @@ from toolkit.channel import Channel, load_channel
 from toolkit.chapters import compose_podcast_json, compose_youtube
 from toolkit.cue import Cue, split_cues
 from toolkit.errors import ConfigError, EpisodeError, InputError
-from toolkit.files import read_text, write_all_atomic, write_atomic
+from toolkit.files import read_text, write_all_atomic
 from toolkit.lexicon import load_lexicon
 from toolkit.lint import lint_episode
 from toolkit.page import compose_catalogue, compose_page, read_catalogue_entry
