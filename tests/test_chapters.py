@@ -107,7 +107,7 @@ def test_too_short_for_three_chapters_warns() -> None:
 def test_one_long_segment_warns() -> None:
     text, warnings = compose_youtube(timeline_of([90_000]))
     assert text == "00:00 Part 0\n"
-    assert warnings and "only 1 chapters" in warnings[0]
+    assert warnings and "only 1 chapter of" in warnings[0]
 
 
 def test_past_an_hour_every_line_has_hours() -> None:

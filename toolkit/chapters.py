@@ -71,7 +71,8 @@ def compose_youtube(timeline: Timeline) -> tuple[str, list[str]]:
     warnings = []
     if len(chapters) < YOUTUBE_MIN_COUNT:
         warnings.append(
-            f"only {len(chapters)} chapters of at least 10 s: YouTube needs "
+            f"only {len(chapters)} chapter{'s' if len(chapters) != 1 else ''} of at least "
+            "10 s: YouTube needs "
             f"{YOUTUBE_MIN_COUNT} to show them (add a section heading)"
         )
     return "\n".join(lines) + "\n", warnings

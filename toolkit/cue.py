@@ -48,6 +48,10 @@ ADJECTIVES = frozenset(
     "loud bright fierce fine grand strong weak full empty true false real major minor "
     "same other own only further former latter certain several many few more most".split()
 )
+# Pairs said as one unit: a subtitle never separates them.
+SET_PHRASES = frozenset(
+    {("thank", "you"), ("thanks", "to"), ("see", "you"), ("each", "other"), ("of", "course")}
+)
 AUXILIARIES = frozenset("is was were are be been had has have will would could should".split())
 _SENTENCE_END = (".", "!", "?", "…", '."', '!"', '?"', ".”", "!”", "?”", ".)", ".'", "?'")
 _CLAUSE_END = (",", ";", ":", "—", "–", ",”", ',"')
@@ -81,7 +85,7 @@ def break_cost(before: str, after: str) -> float:
     b = before.strip("\"'“”‘’(")
     lower = b.lower()
     cost = 0.0
-    if lower in DETERMINERS:
+    if (lower, after.lower().strip(",.;:!?\"'”’")) in SET_PHRASES or lower in DETERMINERS:
         cost += 10.0
     elif lower in PREPOSITIONS:
         cost += 6.0
