@@ -28,6 +28,7 @@ _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _CLAUSE_END = (",", ";", ":", "—", "–")
 AVERAGE_SYLLABLES = 1.45  # of an English word in narrated prose
 AVERAGE_LETTERS = 4.7
+MIN_UNITS_PER_LETTER = 0.15
 
 
 @lru_cache(maxsize=65536)
@@ -48,7 +49,10 @@ def word_units(word: str) -> float:
     if syl == 0:
         return 0.0
     letters = sum(ch.isalpha() for ch in word)
-    return 0.2 + 0.4 * syl / AVERAGE_SYLLABLES + 0.4 * letters / AVERAGE_LETTERS
+    units = 0.2 + 0.4 * syl / AVERAGE_SYLLABLES + 0.4 * letters / AVERAGE_LETTERS
+    # No voice says a long run of letters faster than it can be read: whatever the vowel
+    # count, every letter takes a share (this also keeps estimated cues readable).
+    return max(units, MIN_UNITS_PER_LETTER * letters)
 
 
 @lru_cache(maxsize=65536)
