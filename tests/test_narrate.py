@@ -248,3 +248,32 @@ def test_network_failure_keeps_what_was_made_and_the_next_run_resumes(
 def test_ffmpeg_binary_comes_from_the_wheel() -> None:
     assert "imageio_ffmpeg" in ffmpeg_exe()
     assert shutil.which("ffprobe") is None or True  # never used: pydub is not asked to probe
+
+
+def test_estimate_lands_within_five_percent_of_the_audio(sample_build: Path) -> None:
+    import json
+
+    from toolkit.article import load_article
+    from toolkit.build import episode_files, plan_episode
+    from toolkit.channel import load_channel
+
+    root = sample_build.parent.parent
+    [path] = episode_files(root)
+    plan = plan_episode(root, load_article(path), load_channel(root))
+    measured = json.loads((sample_build / "timing.json").read_text())["total_ms"]
+    assert abs(plan.timeline.total_ms - measured) <= 0.05 * measured
+
+
+def test_calibrate_writes_the_measured_rate_into_the_profile(channel_dir: Path) -> None:
+    profile = channel_dir / "voices/default.toml"
+    text = re.sub(r"words_per_minute = [0-9.]+", "words_per_minute = 100", profile.read_text())
+    profile.write_text(text)
+    result = CliRunner(mix_stderr=False).invoke(
+        cli, ["-C", str(channel_dir), "calibrate", "default"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "words a minute" in result.output
+    written = profile.read_text()
+    assert "# The default voice" in written  # comments are kept
+    rate = float(re.search(r"words_per_minute = ([0-9.]+)", written).group(1))  # type: ignore[union-attr]
+    assert 150 <= rate <= 200  # what libespeak-ng really does at this setting

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from toolkit.assemble import make_paragraph
 from toolkit.errors import ConfigError
 from toolkit.files import read_text, write_atomic
@@ -28,6 +30,7 @@ from toolkit.voice import VoiceProfile
 class Calibration:
     words_per_minute: float
     comma_pause_ms: int
+    sentence_ms: int
     sentences: int
     measured_ms: int  # speech only, without the toolkit's pauses
     estimated_before_ms: int
@@ -55,14 +58,15 @@ def calibrate_voice(voice: VoiceProfile) -> Calibration:
             breaks = sum(1 for t in sentence.tokens if t.spoken and unit_model.is_clause_end(t))
             rows.append((units, float(breaks), float(speech.duration_ms)))
             estimated_before += sum(before.token_ms(t) for t in sentence.tokens)
-    ms_per_unit, pause = _fit(rows)
+    ms_per_unit, pause, overhead = _fit(rows)
     after = RateModel(ms_per_word=ms_per_unit, comma_pause_ms=round(pause))
     estimated_after = round(
-        sum(after.ms_per_word * u + after.comma_pause_ms * b for u, b, _ in rows)
+        sum(after.ms_per_word * u + after.comma_pause_ms * b + overhead for u, b, _ in rows)
     )
     return Calibration(
         words_per_minute=round(60000.0 / ms_per_unit, 1),
         comma_pause_ms=round(pause),
+        sentence_ms=round(overhead),
         sentences=len(rows),
         measured_ms=round(sum(m for _, _, m in rows)),
         estimated_before_ms=estimated_before,
@@ -70,35 +74,40 @@ def calibrate_voice(voice: VoiceProfile) -> Calibration:
     )
 
 
-def _fit(rows: list[tuple[float, float, float]]) -> tuple[float, float]:
-    """Least squares of measured = a * units + b * breaks, with b kept within 0..600 ms."""
-    suu = sum(u * u for u, _, _ in rows)
-    sbb = sum(b * b for _, b, _ in rows)
-    sub = sum(u * b for u, b, _ in rows)
-    sum_ = sum(u * m for u, _, m in rows)
-    sbm = sum(b * m for _, b, m in rows)
-    det = suu * sbb - sub * sub
-    if det > 1e-9:
-        a = (sum_ * sbb - sbm * sub) / det
-        b = (suu * sbm - sub * sum_) / det
-        if 0 <= b <= 600 and a > 0:
-            return a, b
-    a = sum_ / suu if suu else 0.0
-    if a <= 0:
-        raise ConfigError("the voice produced no audio to measure", hint="check the voice")
-    return a, 0.0
+def _fit(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """Least squares of measured = a * units + b * clause breaks + c (per sentence), with
+    b and c kept within 0..600 ms; a term that comes out out of range is dropped."""
+    measured = np.array([m for _, _, m in rows], dtype=float)
+    for use_b, use_c in ((True, True), (True, False), (False, True), (False, False)):
+        columns = [[u for u, _, _ in rows]]
+        if use_b:
+            columns.append([b for _, b, _ in rows])
+        if use_c:
+            columns.append([1.0 for _ in rows])
+        matrix = np.array(columns, dtype=float).T
+        solution, *_ = np.linalg.lstsq(matrix, measured, rcond=None)
+        values = [float(v) for v in solution]
+        a = values.pop(0)
+        b = values.pop(0) if use_b else 0.0
+        c = values.pop(0) if use_c else 0.0
+        if a > 0 and 0 <= b <= 600 and 0 <= c <= 600:
+            return a, b, c
+    raise ConfigError("the voice produced no audio to measure", hint="check the voice")
 
 
 _ESTIMATE = re.compile(r"^\s*\[estimate\]\s*(#.*)?$")
 _TABLE = re.compile(r"^\s*\[")
 
 
-def write_estimate(text: str, words_per_minute: float, comma_pause_ms: int) -> str:
+def write_estimate(
+    text: str, words_per_minute: float, comma_pause_ms: int, sentence_ms: int = 0
+) -> str:
     """The profile text with [estimate] updated in place; comments and the rest are kept."""
     lines = text.rstrip("\n").split("\n")
     values = {
         "words_per_minute": f"{words_per_minute:g}",
         "comma_pause_ms": str(comma_pause_ms),
+        "sentence_ms": str(sentence_ms),
     }
     start = next((i for i, line in enumerate(lines) if _ESTIMATE.match(line)), None)
     if start is None:
@@ -126,11 +135,15 @@ def save_calibration(root: Path, voice: VoiceProfile, result: Calibration) -> Pa
         text = (resources.files("toolkit") / "voices" / f"{voice.name}.toml").read_text(
             encoding="utf-8"
         )
-    write_atomic(target, write_estimate(text, result.words_per_minute, result.comma_pause_ms))
+    values = (result.words_per_minute, result.comma_pause_ms, result.sentence_ms)
+    write_atomic(target, write_estimate(text, *values))
     return target
 
 
 def calibrated(voice: VoiceProfile, result: Calibration) -> VoiceProfile:
     return replace(
-        voice, words_per_minute=result.words_per_minute, comma_pause_ms=result.comma_pause_ms
+        voice,
+        words_per_minute=result.words_per_minute,
+        comma_pause_ms=result.comma_pause_ms,
+        sentence_ms=result.sentence_ms,
     )

@@ -141,43 +141,36 @@ class Templates:
         try:
             template = self.env.get_template(name)
             return template.render(**context)
-        except jinja2.TemplateSyntaxError as exc:
+        except (
+            jinja2.TemplateError,
+            TypeError,
+            ValueError,
+            ArithmeticError,
+            AttributeError,
+        ) as exc:
+            raise self._error(exc, name) from exc
+
+    def _error(self, exc: Exception, name: str) -> TemplateError:
+        """What went wrong, in which template file and line, and what to do."""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
             where, line = self._where(exc, name, exc.name, exc.lineno)
-            raise TemplateError(
-                f"template syntax error: {exc.message}",
-                path=where,
-                line=line,
-                hint="fix the template",
-            ) from exc
-        except jinja2.TemplateNotFound as exc:
+            what, hint = f"template syntax error: {exc.message}", "fix the template"
+        elif isinstance(exc, jinja2.TemplateNotFound):
             where, line = self._where(exc, name)
-            raise TemplateError(
-                f"template {exc.name} not found",
-                path=where,
-                line=line,
-                hint="templates can include only files from episodes/templates/",
-            ) from exc
-        except jinja2.exceptions.SecurityError as exc:
+            what = f"template {exc.name} not found"
+            hint = "templates can include only files from episodes/templates/"
+        elif isinstance(exc, jinja2.exceptions.SecurityError):
             where, line = self._where(exc, name)
-            raise TemplateError(
-                f"the template tried something not allowed: {exc}",
-                path=where,
-                line=line,
-                hint="templates may only use the channel, episode and patrons values",
-            ) from exc
-        except jinja2.UndefinedError as exc:
+            what = f"the template tried something not allowed: {exc}"
+            hint = "templates may only use the channel, episode and patrons values"
+        elif isinstance(exc, jinja2.UndefinedError):
             where, line = self._where(exc, name)
-            raise TemplateError(
-                f"the template uses an undefined name: {exc.message}",
-                path=where,
-                line=line,
-                hint="see the README for the names templates can use",
-            ) from exc
-        except (TypeError, ValueError, ArithmeticError, AttributeError, OverflowError) as exc:
+            what = f"the template uses an undefined name: {exc.message}"
+            hint = "see the README for the names templates can use"
+        else:
             where, line = self._where(exc, name)
-            raise TemplateError(
-                f"the template failed: {exc}", path=where, line=line, hint="fix the template"
-            ) from exc
+            what, hint = f"the template failed: {exc}", "fix the template"
+        return TemplateError(what, path=where, line=line, hint=hint)
 
     def _where(
         self,

@@ -129,7 +129,7 @@ def estimate_segments_ms(segments: tuple[Segment, ...], voice: VoiceProfile) -> 
         paragraphs = seg.paragraphs
         for pi, para in enumerate(paragraphs):
             for ti, sentence in enumerate(para.sentences):
-                total += sum(model.token_ms(t) for t in sentence.tokens)
+                total += sum(model.token_ms(t) for t in sentence.tokens) + voice.sentence_ms
                 total += pause_after(
                     voice,
                     ti == len(para.sentences) - 1,
@@ -159,6 +159,10 @@ def estimate_speech(episode: Episode, voice: VoiceProfile) -> SpeechTimes:
                     starts.append(clock)
                     clock += model.token_ms(token)
                     ends.append(clock)
+                # What a sentence takes beyond its words (its onset and final lengthening).
+                clock += voice.sentence_ms
+                if ends:
+                    ends[-1] = clock
                 sentences.append(SentenceTime(start, clock, tuple(starts), tuple(ends)))
                 last_t = ti == len(para.sentences) - 1
                 last_p = last_t and pi == len(paragraphs) - 1

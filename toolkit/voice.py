@@ -34,6 +34,7 @@ class VoiceProfile:
     sample_rate: int  # Hz of the narration PCM and MP3
     words_per_minute: float  # the measured speaking rate used for estimates
     comma_pause_ms: int = 120  # measured pause at a comma, semicolon, colon or dash
+    sentence_ms: int = 0  # measured time every sentence takes beyond its words
     lexicon: str | None = None  # extra lexicon file, relative to the voices folder
     source: str = "<built-in>"  # the file the profile came from
 
@@ -106,7 +107,7 @@ def parse_voice(name: str, text: str, source: str) -> VoiceProfile:
     known = {"engine", "language", "rate", "pitch", "tld", "slow", "sample_rate", "lexicon"}
     tables = {
         "pauses": {"sentence", "paragraph", "segment"},
-        "estimate": {"words_per_minute", "comma_pause_ms"},
+        "estimate": {"words_per_minute", "comma_pause_ms", "sentence_ms"},
     }
     for key, value in data.items():
         if key in tables and isinstance(value, dict):
@@ -148,6 +149,8 @@ def parse_voice(name: str, text: str, source: str) -> VoiceProfile:
         words_per_minute=_get(
             estimate, "words_per_minute", float, float(rate), source, "estimate."
         ),
+        comma_pause_ms=_get(estimate, "comma_pause_ms", int, 120, source, "estimate."),
+        sentence_ms=_get(estimate, "sentence_ms", int, 0, source, "estimate."),
         lexicon=data.get("lexicon"),
         source=source,
     )
@@ -168,6 +171,9 @@ def _check_ranges(p: VoiceProfile) -> None:
             f"estimate.words_per_minute must be between 60 and 450, not {p.words_per_minute:g}",
         ),
     ]
+    checks.append(
+        (0 <= p.sentence_ms <= 2000, f"estimate.sentence_ms must be 0 to 2000, not {p.sentence_ms}")
+    )
     checks.append(
         (
             0 <= p.comma_pause_ms <= 2000,
