@@ -115,11 +115,14 @@ def check_estimate(episode: Episode, voice: VoiceProfile) -> None:
         assert all(type(v) is int for v in values)
         assert len(time.token_starts) == len(time.token_ends) == len(sentence.tokens)
         clock = time.start_ms
-        for token, start, end in zip(
-            sentence.tokens, time.token_starts, time.token_ends, strict=True
+        last = len(sentence.tokens) - 1
+        for i, (token, start, end) in enumerate(
+            zip(sentence.tokens, time.token_starts, time.token_ends, strict=True)
         ):
             assert start == clock
-            assert end - start == model.token_ms(token) >= 0
+            # The last word also carries the sentence's own time (onset, final lengthening).
+            extra = voice.sentence_ms if i == last else 0
+            assert end - start == model.token_ms(token) + extra >= 0
             clock = end
         assert time.end_ms == clock
         spoken_ms += time.end_ms - time.start_ms
