@@ -28,7 +28,7 @@ _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _CLAUSE_END = (",", ";", ":", "—", "–")
 AVERAGE_SYLLABLES = 1.45  # of an English word in narrated prose
 AVERAGE_LETTERS = 4.7
-MIN_UNITS_PER_LETTER = 0.15
+MIN_UNITS_PER_LETTER = 0.17
 
 
 @lru_cache(maxsize=65536)
