@@ -96,4 +96,11 @@ def is_chrome_token(token: str) -> bool:
     if lowered in CHROME_TOKENS:
         return True
     parts = lowered.replace("_", "-").split("-")
+    if any(part in _CONTENT_PARTS for part in parts):
+        # A layout wrapper around the article ("content-sidebar-wrap" in Genesis themes,
+        # "main-content"): it holds the content, so it is not chrome itself.
+        return False
     return any(part in CHROME_PARTS for part in parts)
+
+
+_CONTENT_PARTS = frozenset({"content", "main", "entry", "article", "post", "inner"})

@@ -190,7 +190,9 @@ class _Collector:
                 return False
             self.add("heading", text)
             return False
-        if name == "figure":
+        if name == "figure" or "wp-caption" in _classes(tag):
+            # WordPress's classic [caption] output is a div.wp-caption holding the image
+            # and a p.wp-caption-text: one caption, as a figure is.
             return self._figure(tag)
         if name in ("figcaption", "caption"):
             self.add("caption", inline_text(tag))
@@ -226,7 +228,7 @@ class _Collector:
             self.flush()
             return True  # a gallery of figures or a table: walk it, its figcaption follows
         caption = ""
-        for child in figure.find_all("figcaption"):
+        for child in figure.find_all("figcaption") + figure.find_all(class_="wp-caption-text"):
             caption = inline_text(child)
             if caption:
                 break
