@@ -104,7 +104,11 @@ def select_episodes(root: Path, selectors: Sequence[str]) -> list[Path]:
         if not matches:
             for f in files:
                 number, _, rest = f.stem.partition("-")
-                if sel == rest or sel == f.stem or (sel.isdigit() and int(sel) == int(number)):
+                if (
+                    sel == rest
+                    or sel == f.stem
+                    or (sel.isascii() and sel.isdigit() and int(sel) == int(number))
+                ):
                     matches.append(f)
         if not matches:
             raise InputError(

@@ -51,7 +51,8 @@ def render_preview(
     name = "all"
     if segment is not None:
         segments = episode.segments
-        if segment.isdigit() and 1 <= int(segment) <= len(segments):
+        segment = segment.strip()
+        if segment.isascii() and segment.isdigit() and 1 <= int(segment) <= len(segments):
             chosen = segments[int(segment) - 1]
         else:
             matches = [s for s in segments if s.title.lower() == segment.lower()]

@@ -6,6 +6,7 @@ channel's voices/ folder adds profiles or overrides them by name.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -72,7 +73,21 @@ def _channel_files(channel_dir: Path | None) -> dict[str, Callable[[], tuple[str
 def available_voices(channel_dir: Path | None) -> dict[str, VoiceProfile]:
     """Every profile by name: the built-in ones, then the channel's on top."""
     files = {**_builtin_files(), **_channel_files(channel_dir)}
-    return {name: parse_voice(name, *files[name]()) for name in sorted(files)}
+    profiles = {}
+    for name in sorted(files):
+        text, source = files[name]()
+        if _is_lexicon(text):
+            continue  # a voice's own lexicon file ("names.toml") lives beside the profiles
+        profiles[name] = parse_voice(name, text, source)
+    return profiles
+
+
+def _is_lexicon(text: str) -> bool:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return "words" in data and "engine" not in data
 
 
 def load_voice(name: str, channel_dir: Path | None) -> VoiceProfile:
