@@ -199,6 +199,24 @@ def estimate_accuracy(tmp: Path) -> list[tuple[str, int, int]]:
     return rows
 
 
+def bench_import(tmp: Path) -> float:
+    """A WordPress export of 500 posts through the CLI (issue: "finishes in seconds")."""
+    from tests.test_import_wxr import _big_export
+    from toolkit.scaffold import init_channel
+
+    folder = tmp / "wxr"
+    init_channel(folder)
+    source = tmp / "export.xml"
+    source.write_text(_big_export(500), encoding="utf-8")
+    return cli(folder, "import", str(source))
+
+
+def bench_preview(tmp: Path) -> float:
+    """One segment previewed with nothing cached (issue: "in about a second")."""
+    folder = copy_samples(tmp, "preview")
+    return cli(folder, "preview", "1", "--segment", "3")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -230,6 +248,14 @@ def main() -> None:
         print(
             f"rebuild after a one-sentence edit: {audio['rebuild_one_edit']:.2f} s; "
             f"rebuild of everything unchanged: {audio['rebuild_all']:.2f} s"
+        )
+        print(
+            f"preview of one segment, nothing cached, CLI start-up included: "
+            f"{bench_preview(tmp):.2f} s (target: about a second)"
+        )
+        print(
+            f"import of a 500-post WordPress export through the CLI: "
+            f"{bench_import(tmp):.2f} s (target: seconds)"
         )
         for slug, estimated, measured in estimate_accuracy(tmp):
             off = 100 * (estimated - measured) / measured

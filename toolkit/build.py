@@ -125,16 +125,20 @@ def select_episodes(root: Path, selectors: Sequence[str]) -> list[Path]:
     return chosen
 
 
-def check_unique(root: Path) -> None:
+def check_unique(root: Path) -> set[str]:
     """Two episodes with the same number or slug would overwrite each other's kit.
 
-    Episode files that do not parse are skipped here: building them reports the problem."""
+    Returns every episode's slug. Episode files that do not parse are skipped here (with
+    the slug their file name gives): building them reports the problem."""
     seen: dict[str, Path] = {}
+    slugs: set[str] = set()
     for path in episode_files(root):
         try:
             article = load_article(path)
         except InputError:
+            slugs.add(path.stem.partition("-")[2])
             continue
+        slugs.add(article.slug)
         for key in (f"number {article.number}", f"slug {article.slug}"):
             if key in seen:
                 raise EpisodeError(
@@ -143,6 +147,7 @@ def check_unique(root: Path) -> None:
                     hint="renumber or rename one of them",
                 )
             seen[key] = path
+    return slugs
 
 
 def load_lexicon_for(root: Path, voice: VoiceProfile) -> Lexicon:
@@ -263,17 +268,12 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
     )
 
 
-def write_catalogue(root: Path, channel: Channel) -> Path:
+def write_catalogue(root: Path, channel: Channel, slugs: set[str]) -> Path:
     """build/index.html: every episode that has a kit, from the kits' timing.json.
 
     Written once per build run (not per episode, so parallel builds never race on it);
-    kits of episodes that no longer exist are left out."""
-    slugs = set()
-    for path in episode_files(root):
-        try:
-            slugs.add(load_article(path).slug)
-        except InputError:  # broken for now: its last kit stays listed
-            slugs.add(path.stem.partition("-")[2])
+    only kits whose slug is in `slugs` (as check_unique gives them) are listed, so kits of
+    deleted episodes drop out while a broken episode's last kit stays."""
     entries = []
     for timing in sorted((root / BUILD_DIR).glob("*/timing.json")):
         if timing.parent.name in slugs:

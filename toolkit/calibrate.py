@@ -11,7 +11,7 @@ not the engine, so they need no measuring.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -138,12 +138,3 @@ def save_calibration(root: Path, voice: VoiceProfile, result: Calibration) -> Pa
     values = (result.words_per_minute, result.comma_pause_ms, result.sentence_ms)
     write_atomic(target, write_estimate(text, *values))
     return target
-
-
-def calibrated(voice: VoiceProfile, result: Calibration) -> VoiceProfile:
-    return replace(
-        voice,
-        words_per_minute=result.words_per_minute,
-        comma_pause_ms=result.comma_pause_ms,
-        sentence_ms=result.sentence_ms,
-    )

@@ -7,7 +7,6 @@ line on stderr and exit code 1; usage errors exit 2 (click); --debug shows trace
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -267,10 +266,11 @@ def build(
     )
     from toolkit.channel import load_channel
     from toolkit.lock import channel_lock, die_with_parent
+    from toolkit.narrate import default_workers
 
     root = _root(ctx)
     channel = load_channel(root)
-    check_unique(root)
+    slugs = check_unique(root)
     paths = select_episodes(root, episodes)
     audio = not no_audio
     failed = 0
@@ -305,7 +305,7 @@ def build(
                         failure(path, exc)
         else:
             progress = _SynthesisProgress()
-            workers = max(1, min(jobs if jobs > 1 else 2, os.cpu_count() or 1))
+            workers = default_workers(jobs if jobs > 1 else 2)
             try:
                 for path in paths:
                     options = BuildOptions(
@@ -323,7 +323,7 @@ def build(
             finally:
                 progress.close()
         if built:
-            write_catalogue(root, channel)
+            write_catalogue(root, channel, slugs)
     if failed:
         # Each failed episode said why above; the others were built.
         ctx.exit(1)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from toolkit.assemble import Episode, Sentence
 from toolkit.channel import SubtitleRules
 from toolkit.errors import EpisodeError
-from toolkit.speak import Token
+from toolkit.speak import Token, spoken_text
 from toolkit.voice import VoiceProfile
 
 # Words that must stay with the word after them.
@@ -391,13 +391,12 @@ def _make_cue(
     lines = layout(_words(tokens), rules)
     if lines is None:  # unreachable: pieces are only made when they fit
         raise EpisodeError("a cue could not be laid out", line=sentences[0].line or None)
-    spoken = " ".join(t.spoken for t in tokens if t.spoken)
     return Cue(
         segment=segment,
         first=(base + group[0].sentence, group[0].start),
         last=(base + group[-1].sentence, group[-1].end - 1),
         lines=lines,
-        spoken=spoken,
+        spoken=spoken_text(tuple(tokens)),
     )
 
 

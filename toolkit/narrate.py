@@ -192,8 +192,9 @@ def narrate(
     )
 
 
-def default_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
+def default_workers(wanted: int = 2) -> int:
+    """Processes for synthesis: as many as wanted, at most one per core."""
+    return max(1, min(wanted, os.cpu_count() or 1))
 
 
 ENCODE_DIR = Path("build") / ".cache" / "mp3"

@@ -81,9 +81,6 @@ class RateModel:
         """The token's speaking time without rounding and without the clause pause."""
         return self.ms_per_word * spoken_units(token.spoken) if token.spoken else 0.0
 
-    def word_ms(self, word: str) -> float:
-        return self.ms_per_word * word_units(word)
-
     def token_ms(self, token: Token) -> int:
         if not token.spoken:
             return 0
