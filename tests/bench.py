@@ -94,9 +94,9 @@ def bench_catalogue(tmp: Path) -> tuple[float, int, float]:
 
 def bench_normalization(tmp: Path) -> tuple[float, float]:
     """The no-audio catalogue build with the real normalizer against a plain tokenizer."""
-    import toolkit.assemble as assemble
+    import toolkit.text.assemble as assemble
     from toolkit.build import BuildOptions, build_episode, episode_files
-    from toolkit.speak import Token
+    from toolkit.text.speak import Token
 
     folder = tmp / "catalogue"
     paths = episode_files(folder)[:60]
@@ -138,8 +138,8 @@ def cli(folder: Path, *args: str) -> float:
 
 
 def bench_audio(tmp: Path) -> dict[str, float]:
-    from toolkit.espeak import EspeakEngine
-    from toolkit.ffmpeg import run_ffmpeg
+    from toolkit.audio.espeak import EspeakEngine
+    from toolkit.audio.ffmpeg import run_ffmpeg
     from toolkit.voice import load_voice
 
     folder = copy_samples(tmp, "audio")
@@ -185,9 +185,9 @@ def bench_audio(tmp: Path) -> dict[str, float]:
 
 
 def estimate_accuracy(tmp: Path) -> list[tuple[str, int, int]]:
-    from toolkit.article import load_article
     from toolkit.build import episode_files, plan_episode
     from toolkit.channel import load_channel
+    from toolkit.text.article import load_article
 
     folder = tmp / "audio"
     channel = load_channel(folder)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.article import CAPTION, HEADING, PARAGRAPH, load_article, parse_article
 from toolkit.errors import EpisodeError
+from toolkit.text.article import CAPTION, HEADING, PARAGRAPH, load_article, parse_article
 
 PATH = "episodes/007-the-stolen-jet.md"
 

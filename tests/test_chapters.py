@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.chapters import (
+from toolkit.outputs.chapters import (
     YOUTUBE_MIN_COUNT,
     YOUTUBE_MIN_MS,
     clock,
@@ -20,7 +20,7 @@ from toolkit.chapters import (
     segment_chapters,
     youtube_chapters,
 )
-from toolkit.timing import ESTIMATE, TimedSegment, Timeline
+from toolkit.timing.timeline import ESTIMATE, TimedSegment, Timeline
 
 
 def timeline_of(durations: Sequence[int], titles: Sequence[str] | None = None) -> Timeline:

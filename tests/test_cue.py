@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.article import CAPTION, HEADING, PARAGRAPH, Article, Block
-from toolkit.assemble import Episode, assemble
 from toolkit.channel import RULE_PROFILES, Channel, Links, PatronTier, SubtitleRules
-from toolkit.cue import break_cost, layout, split_cues
-from toolkit.subtitles import check_cues
+from toolkit.outputs.subtitles import check_cues
 from toolkit.templates import Templates
-from toolkit.timing import RateModel, estimate_segments_ms, estimate_speech, lay_out
+from toolkit.text.article import CAPTION, HEADING, PARAGRAPH, Article, Block
+from toolkit.text.assemble import Episode, assemble
+from toolkit.timing.cue import break_cost, layout, split_cues
+from toolkit.timing.timeline import RateModel, estimate_segments_ms, estimate_speech, lay_out
 from toolkit.voice import load_voice
 
 WORDS = (

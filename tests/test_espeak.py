@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from toolkit.engine import Speech
+from toolkit.audio.engine import Speech
+from toolkit.audio.espeak import NATIVE_RATE, TAIL_KEEP_MS, EspeakEngine, list_languages
 from toolkit.errors import EngineError
-from toolkit.espeak import NATIVE_RATE, TAIL_KEEP_MS, EspeakEngine, list_languages
 from toolkit.voice import VoiceProfile
 
 BASE = VoiceProfile(

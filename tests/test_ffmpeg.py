@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from toolkit.errors import EngineError
-from toolkit.ffmpeg import (
+from toolkit.audio.ffmpeg import (
     decode_to_pcm,
     ffmpeg_exe,
     measure_loudness,
     read_chapters,
     run_ffmpeg,
 )
+from toolkit.errors import EngineError
 
 
 def tone_pcm(seconds: float, rate: int, amplitude: float, freq: float = 997.0) -> bytes:

@@ -22,14 +22,14 @@ import srt
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from toolkit.article import load_article, parse_article
 from toolkit.build import plan_episode
 from toolkit.channel import Channel, load_channel
 from toolkit.errors import ToolkitError
 from toolkit.importers import import_sources
+from toolkit.outputs.subtitles import check_cues, compose_srt, compose_vtt
 from toolkit.scaffold import init_channel
-from toolkit.subtitles import check_cues, compose_srt, compose_vtt
-from toolkit.timing import TimedCue
+from toolkit.text.article import load_article, parse_article
+from toolkit.timing.timeline import TimedCue
 
 FUZZ = settings(
     max_examples=100,

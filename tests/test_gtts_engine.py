@@ -27,9 +27,8 @@ from urllib3.connection import HTTPSConnection
 from urllib3.exceptions import MaxRetryError, NameResolutionError
 from urllib3.response import HTTPResponse
 
-from toolkit.engine import Speech
-from toolkit.errors import ConfigError, EngineError, NetworkError
-from toolkit.gtts_engine import (
+from toolkit.audio.engine import Speech
+from toolkit.audio.gtts_engine import (
     MAX_BACKOFF_S,
     OFFLINE_VOICE,
     GttsEngine,
@@ -37,6 +36,7 @@ from toolkit.gtts_engine import (
     extract_audio,
     mp3_problem,
 )
+from toolkit.errors import ConfigError, EngineError, NetworkError
 from toolkit.voice import VoiceProfile, load_voice, parse_voice
 
 # One MPEG-2 Layer III frame (32 kbit/s, 24 kHz, mono): 96 bytes, as Google's voice sends.
@@ -120,16 +120,16 @@ def no_dns(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def decoded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, int]]:
-    """Stands in for toolkit.ffmpeg: 2 bytes of PCM per MP3 byte, and a record of each call."""
+    """Stands in for toolkit.audio.ffmpeg: 2 bytes of PCM per MP3 byte, and a record of calls."""
     calls: list[tuple[bytes, int]] = []
 
     def decode_to_pcm(data: bytes, sample_rate: int) -> bytes:
         calls.append((data, sample_rate))
         return b"\x01\x00" * len(data)
 
-    module = types.ModuleType("toolkit.ffmpeg")
+    module = types.ModuleType("toolkit.audio.ffmpeg")
     module.decode_to_pcm = decode_to_pcm  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "toolkit.ffmpeg", module)
+    monkeypatch.setitem(sys.modules, "toolkit.audio.ffmpeg", module)
     return calls
 
 
@@ -489,7 +489,7 @@ def test_an_own_session_is_closed(voice: VoiceProfile) -> None:
 def test_real_service_speaks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Asks Google for real (run with -m net); decodes with the real ffmpeg helper."""
     monkeypatch.undo()  # lift the DNS guard and the decoder stub
-    pytest.importorskip("toolkit.ffmpeg")
+    pytest.importorskip("toolkit.audio.ffmpeg")
     with GttsEngine(load_voice("gtts-us", None), retries=2) as engine:
         speech = engine.synthesize("The lamp at Skerry Point was still lit by hand.")
     assert speech.sample_rate == 24000

@@ -222,7 +222,7 @@ def test_format_by_content_with_extension_as_hint(text: str, suffix: str, kind: 
 
 def test_the_toolkit_reads_every_imported_episode_as_imported(tmp_path: Path) -> None:
     """The episode parser the build uses sees the same blocks as the strict reader."""
-    from toolkit.article import parse_article
+    from toolkit.text.article import parse_article
 
     sources = [
         TAY,

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.article import Article, load_article, split_front_matter
 from toolkit.importers import import_sources
+from toolkit.text.article import Article, load_article, split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "tests" / "fixtures" / "import" / "samples"

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 import toolkit.build
 import toolkit.files
-from toolkit.cache import decode_entry
+from toolkit.audio.cache import decode_entry
 from toolkit.cli import cli
 from toolkit.errors import EngineError
 from toolkit.files import write_atomic
@@ -361,7 +361,7 @@ def test_encoder_failure_leaves_the_kit_untouched(
     def broken_ffmpeg(*args: Any, **kwargs: Any) -> None:
         raise EngineError("ffmpeg failed: No space left on device")
 
-    monkeypatch.setattr("toolkit.mp3.run_ffmpeg", broken_ffmpeg)
+    monkeypatch.setattr("toolkit.audio.mp3.run_ffmpeg", broken_ffmpeg)
     result = cli_build(built)
     assert result.exit_code == 1
     assert "ffmpeg failed" in result.stderr

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import ConfigError
-from toolkit.lexicon import LexiconEntry, build_lexicon, load_lexicon, parse_lexicon
-from toolkit.speak import EMPTY_LEXICON, speak_sentence, spoken_text
+from toolkit.text.lexicon import LexiconEntry, build_lexicon, load_lexicon, parse_lexicon
+from toolkit.text.speak import EMPTY_LEXICON, speak_sentence, spoken_text
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -15,10 +15,10 @@ import mutagen.id3
 import numpy as np
 import pytest
 
-import toolkit.mp3 as mp3
+import toolkit.audio.mp3 as mp3
+from toolkit.audio.ffmpeg import decode_to_pcm, measure_loudness, read_chapters
+from toolkit.audio.mp3 import Chapter, Tags, encode_mp3, integrated_loudness
 from toolkit.errors import EngineError
-from toolkit.ffmpeg import decode_to_pcm, measure_loudness, read_chapters
-from toolkit.mp3 import Chapter, Tags, encode_mp3, integrated_loudness
 
 RATE = 22050
 TAGS = Tags(title="The Lighthouse Keeper Who Stayed", artist="Footnotes", album="Stories", track=7)
@@ -160,7 +160,7 @@ def test_other_bitrates_keep_the_true_peak(out_dir: Path, bitrate: int) -> None:
 
 
 def espeak_speech() -> tuple[bytes, int]:
-    espeak = pytest.importorskip("toolkit.espeak")
+    espeak = pytest.importorskip("toolkit.audio.espeak")
     from toolkit.voice import load_voice
 
     engine = espeak.EspeakEngine(load_voice("default", None))

@@ -18,11 +18,11 @@ import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 
-from toolkit.cache import decode_entry, encode_entry
+from toolkit.audio.cache import decode_entry, encode_entry
+from toolkit.audio.engine import Speech, WordMark
+from toolkit.audio.ffmpeg import ffmpeg_exe, measure_loudness, read_chapters, run_ffmpeg
 from toolkit.cli import cli
-from toolkit.engine import Speech, WordMark
 from toolkit.errors import NetworkError
-from toolkit.ffmpeg import ffmpeg_exe, measure_loudness, read_chapters, run_ffmpeg
 
 BODY = """Opening words come first. The keeper climbed the stairs, one at a time, every night.
 
@@ -220,7 +220,7 @@ class FlakyEngine:
 def test_network_failure_keeps_what_was_made_and_the_next_run_resumes(
     small_channel: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import toolkit.narrate as narrate
+    import toolkit.audio.narrate as narrate
 
     real = narrate.make_engine
     flaky = FlakyEngine(None, 4)
@@ -253,9 +253,9 @@ def test_ffmpeg_binary_comes_from_the_wheel() -> None:
 def test_estimate_lands_within_five_percent_of_the_audio(sample_build: Path) -> None:
     import json
 
-    from toolkit.article import load_article
     from toolkit.build import episode_files, plan_episode
     from toolkit.channel import load_channel
+    from toolkit.text.article import load_article
 
     root = sample_build.parent.parent
     [path] = episode_files(root)

@@ -14,12 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.article import load_article
 from toolkit.build import BuildOptions, Plan, build_episode, episode_files, plan_episode
 from toolkit.channel import Channel, load_channel
-from toolkit.chapters import clock, segment_chapters
 from toolkit.errors import ToolkitError
-from toolkit.page import (
+from toolkit.outputs.chapters import clock, segment_chapters
+from toolkit.outputs.page import (
     CatalogueEntry,
     catalogue_entry,
     compose_catalogue,
@@ -28,7 +27,8 @@ from toolkit.page import (
     script_json,
     stamp,
 )
-from toolkit.timing import AUDIO, ESTIMATE, compose_timing_json
+from toolkit.text.article import load_article
+from toolkit.timing.timeline import AUDIO, ESTIMATE, compose_timing_json
 
 BODY = """The opening lines set the scene. It was 1815 when the mountain blew, and the sky over
 Sumbawa turned black for three days while ash fell like snow on the villages below.

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from toolkit.article import load_article
 from toolkit.build import BuildOptions, build_episode, plan_episode
 from toolkit.channel import load_channel
-from toolkit.page import compose_page
+from toolkit.outputs.page import compose_page
 from toolkit.scaffold import init_channel
-from toolkit.timing import AUDIO, Timeline
+from toolkit.text.article import load_article
+from toolkit.timing.timeline import AUDIO, Timeline
 
 pytestmark = pytest.mark.browser
 

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
+from toolkit.audio.ffmpeg import measure_loudness, read_chapters
 from toolkit.cli import cli
-from toolkit.ffmpeg import measure_loudness, read_chapters
 from toolkit.scaffold import init_channel
 from toolkit.voice import load_voice
 

@@ -14,8 +14,8 @@ import srt
 from toolkit.build import BuildOptions, build_episode, episode_files
 from toolkit.channel import load_channel
 from toolkit.importers import import_sources
-from toolkit.subtitles import check_cues
-from toolkit.timing import TimedCue
+from toolkit.outputs.subtitles import check_cues
+from toolkit.timing.timeline import TimedCue
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.sentences import split_sentences
+from toolkit.text.sentences import split_sentences
 
 CASES = [
     ("One. Two.", ["One.", "Two."]),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from toolkit.speak import (
+from toolkit.text.speak import (
     EMPTY_LEXICON,
     Lexicon,
     Token,

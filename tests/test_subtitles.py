@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from toolkit.channel import SubtitleRules
 from toolkit.errors import ToolkitError
-from toolkit.subtitles import check_cues, compose_srt, compose_vtt, vtt_escape, vtt_time
-from toolkit.timing import TimedCue
+from toolkit.outputs.subtitles import check_cues, compose_srt, compose_vtt, vtt_escape, vtt_time
+from toolkit.timing.timeline import TimedCue
 
 RULES = SubtitleRules()
 

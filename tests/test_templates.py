@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from toolkit.article import HEADING, PARAGRAPH, Article, Block
-from toolkit.assemble import OUTRO_KIND, Episode, assemble
 from toolkit.channel import Channel, Links, PatronTier, SubtitleRules
 from toolkit.errors import TemplateError
 from toolkit.templates import INTRO, OUTRO, Templates, list_names, minutes, site
-from toolkit.timing import estimate_segments_ms
+from toolkit.text.article import HEADING, PARAGRAPH, Article, Block
+from toolkit.text.assemble import OUTRO_KIND, Episode, assemble
+from toolkit.timing.timeline import estimate_segments_ms
 from toolkit.voice import load_voice
 
 TIERS = (

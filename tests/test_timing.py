@@ -11,13 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.article import CAPTION, HEADING, PARAGRAPH, Article, Block
-from toolkit.assemble import Episode, assemble
 from toolkit.channel import Channel, Links, PatronTier, SubtitleRules
-from toolkit.cue import split_cues
-from toolkit.speak import Token
 from toolkit.templates import Templates
-from toolkit.timing import (
+from toolkit.text.article import CAPTION, HEADING, PARAGRAPH, Article, Block
+from toolkit.text.assemble import Episode, assemble
+from toolkit.text.speak import Token
+from toolkit.timing.cue import split_cues
+from toolkit.timing.timeline import (
     ESTIMATE,
     RateModel,
     Timeline,

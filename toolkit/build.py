@@ -12,21 +12,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.article import Article, load_article
-from toolkit.assemble import Episode, assemble
 from toolkit.channel import Channel, load_channel
-from toolkit.chapters import compose_podcast_json, compose_youtube
-from toolkit.cue import Cue, split_cues
 from toolkit.errors import ConfigError, EpisodeError, InputError
 from toolkit.files import read_text, write_all_atomic
-from toolkit.lexicon import load_lexicon
-from toolkit.lint import lint_episode
-from toolkit.page import compose_catalogue, compose_page, read_catalogue_entry
-from toolkit.script import compose_narration, compose_script, duration
-from toolkit.speak import EMPTY_LEXICON, Lexicon
-from toolkit.subtitles import compose_srt, compose_vtt
+from toolkit.outputs.chapters import compose_podcast_json, compose_youtube
+from toolkit.outputs.page import compose_catalogue, compose_page, read_catalogue_entry
+from toolkit.outputs.script import compose_narration, compose_script, duration
+from toolkit.outputs.subtitles import compose_srt, compose_vtt
 from toolkit.templates import Templates
-from toolkit.timing import (
+from toolkit.text.article import Article, load_article
+from toolkit.text.assemble import Episode, assemble
+from toolkit.text.lexicon import load_lexicon
+from toolkit.text.lint import lint_episode
+from toolkit.text.speak import EMPTY_LEXICON, Lexicon
+from toolkit.timing.cue import Cue, split_cues
+from toolkit.timing.timeline import (
     RateModel,
     Timeline,
     compose_timing_json,
@@ -230,7 +230,7 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
     written: list[str] = []
     staged: tuple[tuple[Path, Path], ...] = ()
     if options.audio:
-        from toolkit.narrate import narrate
+        from toolkit.audio.narrate import narrate
 
         report = options.progress
         narration = narrate(

@@ -257,6 +257,7 @@ def build(
     narration.txt, subtitles.srt/.vtt, chapters.txt/.json, timing.json and, unless
     --no-audio, narration.mp3 (synthesized sentences are cached in build/.cache/).
     """
+    from toolkit.audio.narrate import default_workers
     from toolkit.build import (
         BuildOptions,
         build_episode,
@@ -266,7 +267,6 @@ def build(
     )
     from toolkit.channel import load_channel
     from toolkit.lock import channel_lock, die_with_parent
-    from toolkit.narrate import default_workers
 
     root = _root(ctx)
     channel = load_channel(root)
@@ -341,11 +341,11 @@ def _report(result: Any) -> None:
 @click.pass_context
 def timing(ctx: click.Context, episode: str, voice: str | None) -> None:
     """Print the estimated timing of EPISODE (a path, slug or number), segment by segment."""
-    from toolkit.article import load_article
     from toolkit.build import plan_episode, select_episodes
     from toolkit.channel import load_channel
-    from toolkit.chapters import clock
-    from toolkit.script import duration
+    from toolkit.outputs.chapters import clock
+    from toolkit.outputs.script import duration
+    from toolkit.text.article import load_article
 
     root = _root(ctx)
     channel = load_channel(root)
@@ -387,8 +387,8 @@ def calibrate(ctx: click.Context, voice: str, dry_run: bool) -> None:
     Synthesizes a reference passage; the result goes into voices/VOICE.toml ([estimate]),
     copying a built-in profile into the channel first. Estimates then match the audio.
     """
-    from toolkit.calibrate import calibrate_voice, save_calibration
-    from toolkit.script import duration
+    from toolkit.outputs.script import duration
+    from toolkit.timing.calibrate import calibrate_voice, save_calibration
     from toolkit.voice import load_voice
 
     root = _root(ctx)
@@ -439,10 +439,10 @@ def lint(ctx: click.Context, episodes: tuple[str, ...]) -> None:
     symbols that cannot be said, unbalanced quotes or brackets, leftover markup and cues
     that break the subtitle rules. Exit 0 when clean, 1 when something was found.
     """
-    from toolkit.article import load_article
     from toolkit.build import check_unique, episode_files, plan_episode, select_episodes
     from toolkit.channel import load_channel
-    from toolkit.lint import lint_episode, name_counts
+    from toolkit.text.article import load_article
+    from toolkit.text.lint import lint_episode, name_counts
 
     root = _root(ctx)
     channel = load_channel(root)

@@ -13,14 +13,14 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from toolkit.article import load_article
+from toolkit.audio.narrate import default_workers, narrate
 from toolkit.build import BUILD_DIR, plan_episode, select_episodes
 from toolkit.channel import load_channel
-from toolkit.cue import split_cues
 from toolkit.errors import InputError, ToolkitError
 from toolkit.files import replace_all
-from toolkit.narrate import default_workers, narrate
-from toolkit.timing import RateModel
+from toolkit.text.article import load_article
+from toolkit.timing.cue import split_cues
+from toolkit.timing.timeline import RateModel
 
 PLAYERS: tuple[tuple[str, list[str]], ...] = (
     ("mpv", ["--no-video", "--really-quiet"]),

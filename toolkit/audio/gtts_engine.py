@@ -38,7 +38,7 @@ import gtts.lang
 import requests
 from urllib3.exceptions import NameResolutionError
 
-from toolkit.engine import Speech
+from toolkit.audio.engine import Speech
 from toolkit.errors import ConfigError, EngineError, NetworkError
 from toolkit.voice import VoiceProfile
 
@@ -349,7 +349,7 @@ class GttsEngine:
         mp3 = b"".join(self._fetch(request) for request in prepared)
 
         # Imported here so that the module (and its tests) load without the ffmpeg helper.
-        from toolkit.ffmpeg import decode_to_pcm
+        from toolkit.audio.ffmpeg import decode_to_pcm
 
         pcm = decode_to_pcm(mp3, self.voice.sample_rate)
         if not pcm:

@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from toolkit.assemble import Episode, Sentence
 from toolkit.channel import SubtitleRules
 from toolkit.errors import EpisodeError
-from toolkit.speak import Token, spoken_text
+from toolkit.text.assemble import Episode, Sentence
+from toolkit.text.speak import Token, spoken_text
 from toolkit.voice import VoiceProfile
 
 # Words that must stay with the word after them.

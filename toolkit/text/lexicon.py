@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ConfigError
-from toolkit.speak import Lexicon, word_core
+from toolkit.text.speak import Lexicon, word_core
 
 __all__ = ["LexiconEntry", "build_lexicon", "load_lexicon", "parse_lexicon"]
 

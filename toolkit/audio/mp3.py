@@ -26,8 +26,8 @@ import mutagen.id3
 import numpy as np
 import numpy.typing as npt
 
+from toolkit.audio.ffmpeg import run_ffmpeg
 from toolkit.errors import EngineError
-from toolkit.ffmpeg import run_ffmpeg
 
 TARGET_LUFS = -16.0  # Apple Podcasts; the design's quality table
 # Sample-peak ceilings of the limiter, by MP3 bitrate (kb/s at least, dBFS). The limiter runs

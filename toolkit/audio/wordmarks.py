@@ -11,8 +11,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from toolkit.engine import WordMark
-from toolkit.speak import Token
+from toolkit.audio.engine import WordMark
+from toolkit.text.speak import Token
 
 
 def spoken_offsets(tokens: Sequence[Token]) -> tuple[list[int], str]:

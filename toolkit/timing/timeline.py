@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from toolkit.assemble import Episode, Segment
 from toolkit.channel import SubtitleRules
-from toolkit.cue import MAX_LINGER_MS, MAX_READING_LINGER_MS, Cue
-from toolkit.speak import Token
+from toolkit.text.assemble import Episode, Segment
+from toolkit.text.speak import Token
+from toolkit.timing.cue import MAX_LINGER_MS, MAX_READING_LINGER_MS, Cue
 from toolkit.voice import VoiceProfile
 
 ESTIMATE = "estimate"

@@ -32,7 +32,7 @@ from importlib import metadata
 
 import numpy as np
 
-from toolkit.engine import Speech, WordMark
+from toolkit.audio.engine import Speech, WordMark
 from toolkit.errors import EngineError
 from toolkit.voice import VoiceProfile
 
@@ -474,7 +474,7 @@ class EspeakEngine:
         parts = [
             f"espeak-ng {facts.version}",
             f"espeakng-loader {_package_version('espeakng-loader')}",
-            f"toolkit.espeak r{REVISION}",
+            f"toolkit.audio.espeak r{REVISION}",
             f"language={v.language}",
             f"rate={v.rate}",
             f"pitch={v.pitch}",

@@ -13,7 +13,7 @@ import json
 import logging
 from pathlib import Path
 
-from toolkit.engine import Speech, WordMark
+from toolkit.audio.engine import Speech, WordMark
 from toolkit.files import write_atomic
 
 log = logging.getLogger("toolkit")

@@ -2,7 +2,7 @@
 
 The text before the first heading is the opening section. Captions stay in their segment
 as visual cues (never narrated). Every sentence carries its display text and the tokens
-that link it to what the engine says (toolkit.speak).
+that link it to what the engine says (toolkit.text.speak).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.article import CAPTION, HEADING, Article
 from toolkit.channel import Channel
 from toolkit.errors import EpisodeError
-from toolkit.sentences import split_sentences
-from toolkit.speak import EMPTY_LEXICON, Lexicon, Token, speak_sentence, spoken_text
 from toolkit.templates import INTRO, OUTRO, Templates
+from toolkit.text.article import CAPTION, HEADING, Article
+from toolkit.text.sentences import split_sentences
+from toolkit.text.speak import EMPTY_LEXICON, Lexicon, Token, speak_sentence, spoken_text
 
 INTRO_KIND = "intro"
 SECTION_KIND = "section"

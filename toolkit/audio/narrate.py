@@ -11,18 +11,18 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.align import token_times
-from toolkit.assemble import Episode
-from toolkit.cache import SpeechCache, cache_key
+from toolkit.audio.cache import SpeechCache, cache_key
+from toolkit.audio.engine import Engine, Speech
+from toolkit.audio.ffmpeg import ffmpeg_exe
+from toolkit.audio.mp3 import Chapter, Tags, encode_mp3
+from toolkit.audio.wordmarks import token_times
 from toolkit.channel import Channel
-from toolkit.chapters import segment_chapters
-from toolkit.engine import Engine, Speech
-from toolkit.ffmpeg import ffmpeg_exe
 from toolkit.files import temp_name, write_atomic
 from toolkit.lock import die_with_parent
-from toolkit.mp3 import Chapter, Tags, encode_mp3
-from toolkit.script import duration
-from toolkit.timing import AUDIO, SentenceTime, SpeechTimes, Timeline, lay_out, pause_after
+from toolkit.outputs.chapters import segment_chapters
+from toolkit.outputs.script import duration
+from toolkit.text.assemble import Episode
+from toolkit.timing.timeline import AUDIO, SentenceTime, SpeechTimes, Timeline, lay_out, pause_after
 from toolkit.voice import VoiceProfile
 
 CACHE_DIR = Path("build") / ".cache" / "speech"
@@ -34,10 +34,10 @@ Progress = Callable[[int, int], None]
 
 def make_engine(voice: VoiceProfile) -> Engine:
     if voice.engine == "gtts":
-        from toolkit.gtts_engine import GttsEngine
+        from toolkit.audio.gtts_engine import GttsEngine
 
         return GttsEngine(voice)
-    from toolkit.espeak import EspeakEngine
+    from toolkit.audio.espeak import EspeakEngine
 
     return EspeakEngine(voice)
 

@@ -12,7 +12,7 @@ import srt
 
 from toolkit.channel import SubtitleRules
 from toolkit.errors import ToolkitError
-from toolkit.timing import TimedCue
+from toolkit.timing.timeline import TimedCue
 
 
 def _lines(text: str) -> list[str]:

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from toolkit.assemble import make_paragraph
+from toolkit.audio.narrate import make_engine
 from toolkit.errors import ConfigError
 from toolkit.files import read_text, write_atomic
-from toolkit.narrate import make_engine
-from toolkit.speak import EMPTY_LEXICON
-from toolkit.timing import RateModel
+from toolkit.text.assemble import make_paragraph
+from toolkit.text.speak import EMPTY_LEXICON
+from toolkit.timing.timeline import RateModel
 from toolkit.voice import VoiceProfile
 
 

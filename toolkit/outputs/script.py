@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from toolkit.assemble import Episode, Paragraph, Visual
-from toolkit.chapters import clock
-from toolkit.timing import ESTIMATE, Timeline
+from toolkit.outputs.chapters import clock
+from toolkit.text.assemble import Episode, Paragraph, Visual
+from toolkit.timing.timeline import ESTIMATE, Timeline
 
 
 def duration(ms: int) -> str:

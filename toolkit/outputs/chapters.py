@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from toolkit.timing import Timeline
+from toolkit.timing.timeline import Timeline
 
 YOUTUBE_MIN_MS = 10_000
 YOUTUBE_MIN_COUNT = 3

@@ -23,12 +23,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from toolkit.assemble import Episode, Paragraph, Segment, Visual
 from toolkit.channel import Channel
-from toolkit.chapters import clock, segment_chapters
 from toolkit.errors import ToolkitError
-from toolkit.script import duration
-from toolkit.timing import AUDIO, ESTIMATE, TimedCue, Timeline
+from toolkit.outputs.chapters import clock, segment_chapters
+from toolkit.outputs.script import duration
+from toolkit.text.assemble import Episode, Paragraph, Segment, Visual
+from toolkit.timing.timeline import AUDIO, ESTIMATE, TimedCue, Timeline
 
 PAGE_TEMPLATE = "page.html.j2"
 CATALOGUE_TEMPLATE = "catalogue.html.j2"

@@ -17,10 +17,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from toolkit.assemble import Episode, Paragraph, Visual
 from toolkit.channel import SubtitleRules
-from toolkit.speak import EMPTY_LEXICON, Lexicon, find_unspeakable
-from toolkit.timing import Timeline
+from toolkit.text.assemble import Episode, Paragraph, Visual
+from toolkit.text.speak import EMPTY_LEXICON, Lexicon, find_unspeakable
+from toolkit.timing.timeline import Timeline
 
 LONG_SENTENCE_WORDS = 40
 _NAME = re.compile(r"\b[A-Z][a-zà-öø-ÿ]+(?:[-'’][A-Z]?[a-zà-öø-ÿ]+)?\b")
@@ -167,7 +167,7 @@ def _balance(path: str, line: int, text: str) -> list[Finding]:
 
 
 def _cue_findings(episode: Episode, timeline: Timeline, rules: SubtitleRules) -> list[Finding]:
-    from toolkit.subtitles import check_cues
+    from toolkit.outputs.subtitles import check_cues
 
     problems = check_cues(timeline.cues, rules)
     return [Finding(episode.path, 0, f"subtitles: {p}") for p in problems]
