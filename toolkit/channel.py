@@ -6,9 +6,10 @@ mistake is reported once, with the file and the setting, before any episode is b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from toolkit.errors import ConfigError
 from toolkit.files import parse_toml, read_text
@@ -54,6 +55,78 @@ class Links:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    """[feed]: the podcast feed, written when base_url names where build/ is served."""
+
+    base_url: str = ""  # e.g. "https://example.org/podcast/" (build/ is served there)
+    image: str = ""  # cover art, relative to the channel folder (or absolute)
+    category: str = "History"
+    subcategory: str = ""
+    explicit: bool = False
+    author: str = ""  # defaults to the channel's host, else its name
+    owner_name: str = ""
+    owner_email: str = ""
+    locked: bool = True  # podcast:locked: other platforms may not import the feed
+    title: str = ""  # defaults to the channel's name
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url)
+
+
+# Frame rates editors use, as exact fractions (NTSC rates are 1000/1001 of the round one).
+EXACT_FPS: dict[float, tuple[int, int]] = {
+    23.976: (24000, 1001),
+    24.0: (24, 1),
+    25.0: (25, 1),
+    29.97: (30000, 1001),
+    30.0: (30, 1),
+    48.0: (48, 1),
+    50.0: (50, 1),
+    59.94: (60000, 1001),
+    60.0: (60, 1),
+}
+
+
+@dataclass(frozen=True)
+class VideoSettings:
+    """[video]: the editors' timeline (markers) and the look of `toolkit video`."""
+
+    fps: float = 30.0  # one of EXACT_FPS
+    start_timecode: str = "00:00:00:00"  # where the editor's timeline starts
+    background: str = ""  # picture behind the video (cover art); empty: a plain colour
+    background_colour: str = "#1b1b1f"
+    font: str = "DejaVu Sans"
+    font_size: int = 54  # pixels on a 1080-line frame
+    text_colour: str = "#ffffff"
+    outline_colour: str = "#000000"
+    position: str = "bottom"  # "bottom" or "top"
+    margin: int = 60  # pixels from the edge
+    title_card_ms: int = 4000  # how long a chapter's title card stays
+
+    @property
+    def rate(self) -> tuple[int, int]:
+        """The frame rate as an exact fraction (numerator, denominator)."""
+        return EXACT_FPS[self.fps]
+
+    @property
+    def drop_frame(self) -> bool:
+        """29.97 and 59.94 use drop-frame timecode, as editors expect."""
+        return self.rate[1] == 1001 and self.fps in (29.97, 59.94)
+
+
+@dataclass(frozen=True)
+class MusicSettings:
+    """[music]: the theme under the intro and the outro (files relative to the channel)."""
+
+    intro: str = ""
+    outro: str = ""
+    level_db: float = -20.0  # how far under the voice the bed sits
+    duck_db: float = -8.0  # further down while the voice speaks
+    fade_ms: int = 2000
+
+
+@dataclass(frozen=True)
 class Channel:
     name: str
     host: str
@@ -66,6 +139,9 @@ class Channel:
     language: str = "en"
     source: str = str(CHANNEL_FILE)
     voice_line: int | None = None  # where channel.toml names the voice
+    feed: FeedSettings = FeedSettings()
+    video: VideoSettings = VideoSettings()
+    music: MusicSettings = MusicSettings()
 
     @property
     def patron_count(self) -> int:
@@ -111,12 +187,90 @@ def parse_channel(text: str, source: str) -> Channel:
         links=links,
         patrons=tuple(tiers),
         rules=parse_rules(subtitles_table, source),
+        feed=_settings(FeedSettings, data, "feed", source),
+        video=_video(data, source),
+        music=_settings(MusicSettings, data, "music", source),
         source=source,
         voice_line=next(
             (n for n, line in enumerate(text.split("\n"), 1) if line.lstrip().startswith("voice")),
             None,
         ),
     )
+
+
+_SettingsT = TypeVar("_SettingsT", FeedSettings, VideoSettings, MusicSettings)
+
+
+def _settings(kind: type[_SettingsT], data: dict[str, Any], name: str, source: str) -> _SettingsT:
+    """A settings table: every key known, every value of its default's type."""
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{name}] must be a table", path=source)
+    known = {f.name: f for f in fields(kind)}
+    defaults = kind()
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(
+                f"unknown setting {name}.{key}",
+                path=source,
+                hint=f"known [{name}] settings: {', '.join(known)}",
+            )
+        default = getattr(defaults, key)
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, float):
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            value = float(value) if ok else value
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, str)
+            value = value.strip() if ok else value
+        if not ok:
+            kind_name = type(default).__name__.replace("str", "text").replace("float", "number")
+            raise ConfigError(
+                f"{name}.{key} must be {kind_name.replace('int', 'a whole number')}, not {value!r}",
+                path=source,
+            )
+        values[key] = value
+    return kind(**values)
+
+
+_TIMECODE = re.compile(r"^\d{2}:[0-5]\d:[0-5]\d[:;]\d{2}$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _video(data: dict[str, Any], source: str) -> VideoSettings:
+    video = _settings(VideoSettings, data, "video", source)
+    if video.fps not in EXACT_FPS:
+        raise ConfigError(
+            f"video.fps {video.fps:g} is not a frame rate editors use",
+            path=source,
+            hint="use one of " + ", ".join(f"{f:g}" for f in EXACT_FPS),
+        )
+    if not _TIMECODE.match(video.start_timecode):
+        raise ConfigError(
+            f"video.start_timecode {video.start_timecode!r} is not HH:MM:SS:FF",
+            path=source,
+            hint='e.g. start_timecode = "01:00:00:00"',
+        )
+    if int(video.start_timecode[-2:]) >= round(video.fps):
+        raise ConfigError(
+            f"video.start_timecode {video.start_timecode!r} has more frames than "
+            f"{video.fps:g} fps allows",
+            path=source,
+        )
+    for key in ("background_colour", "text_colour", "outline_colour"):
+        if not _COLOUR.match(getattr(video, key)):
+            raise ConfigError(f'video.{key} must be a colour like "#ffffff"', path=source)
+    if video.position not in ("bottom", "top"):
+        raise ConfigError('video.position must be "bottom" or "top"', path=source)
+    if not 12 <= video.font_size <= 200 or not 0 <= video.margin <= 500:
+        raise ConfigError(
+            "video.font_size must be 12-200 and video.margin 0-500 pixels", path=source
+        )
+    return video
 
 
 def parse_rules(table: dict[str, Any], source: str) -> SubtitleRules:

@@ -6,6 +6,7 @@ everything else is narrated. A real Markdown parser (markdown-it-py) reads the b
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,13 @@ class Article:
     path: str
     meta: tuple[tuple[str, str], ...] = ()
     voice_line: int = 1  # where the front matter names the voice
+    recording: str | None = (
+        None  # the creator's recording, as written (channel-relative or absolute)
+    )
+    recording_line: int = 1
+    date: str | None = None  # publication date or date-time, ISO 8601 ("2026-03-01")
+    summary: str | None = None  # one or two sentences for the description and the feed
+    sources: tuple[str, ...] = ()  # where the facts come from (titles or links)
 
 
 _MD = MarkdownIt("commonmark")
@@ -154,6 +162,10 @@ def parse_article(text: str, path: str) -> Article:
     voice = meta.get("voice")
     if voice is not None and not isinstance(voice, str):
         raise EpisodeError("voice must be a name", path=path, line=key_line.get("voice", 1))
+    recording = _optional_text(meta, "recording", path, key_line)
+    summary = _optional_text(meta, "summary", path, key_line)
+    published = _date(meta, path, key_line)
+    sources = _sources(meta, path, key_line)
     blocks: list[Block] = []
     tokens = _MD.parse(body)
     pending_heading: int | None = None
@@ -185,7 +197,62 @@ def parse_article(text: str, path: str) -> Article:
         path=path,
         meta=meta_items,
         voice_line=key_line.get("voice", 1),
+        recording=recording,
+        recording_line=key_line.get("recording", 1),
+        date=published,
+        summary=summary,
+        sources=sources,
     )
+
+
+def _optional_text(
+    meta: dict[str, Any], key: str, path: str, key_line: dict[str, int]
+) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise EpisodeError(
+            f"{key} must be text", path=path, line=key_line.get(key, 1), hint=f"write '{key}: …'"
+        )
+    return " ".join(value.split()) if key != "recording" else value.strip()
+
+
+def _date(meta: dict[str, Any], path: str, key_line: dict[str, int]) -> str | None:
+    """`date: 2026-03-01` (YAML reads it as a date), a date-time, or the same as text."""
+    value = meta.get("date")
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        for kind in (datetime.date, datetime.datetime):
+            try:
+                return kind.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                continue
+    raise EpisodeError(
+        f"date {value!r} is not a date",
+        path=path,
+        line=key_line.get("date", 1),
+        hint="write it as 'date: 2026-03-01' (or '2026-03-01T18:00:00+00:00')",
+    )
+
+
+def _sources(meta: dict[str, Any], path: str, key_line: dict[str, int]) -> tuple[str, ...]:
+    value = meta.get("sources")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise EpisodeError(
+            "sources must be a list of texts",
+            path=path,
+            line=key_line.get("sources", 1),
+            hint="write one '- source' line per source under 'sources:'",
+        )
+    return tuple(" ".join(v.split()) for v in value)
 
 
 def load_article(path: Path) -> Article:
