@@ -12,6 +12,15 @@ from toolkit.scaffold import init_channel
 REPO = Path(__file__).resolve().parent.parent
 
 
+def use_espeak(folder: Path, voice: str = "default") -> Path:
+    """Make the channel in `folder` speak with the espeak voice (new channels and the samples
+    use the neural `natural` one): tests that build audio stay fast. Returns `folder`."""
+    path = folder / "episodes" / "channel.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('voice = "natural"', f'voice = "{voice}"', 1), encoding="utf-8")
+    return folder
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
@@ -30,7 +39,7 @@ def channel_dir(tmp_path: Path) -> Path:
     """A fresh channel made by `toolkit init`."""
     folder = tmp_path / "channel"
     init_channel(folder)
-    return folder
+    return use_espeak(folder)
 
 
 @pytest.fixture
@@ -50,7 +59,7 @@ def sample_channel(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "episodes", folder / "episodes")
     shutil.copytree(REPO / "voices", folder / "voices")
     (folder / "build").mkdir()
-    return folder
+    return use_espeak(folder)
 
 
 @pytest.fixture

@@ -28,12 +28,19 @@ REPO = Path(__file__).resolve().parent.parent
 KIT = (
     "chapters.json",
     "chapters.txt",
+    "description.txt",
     "index.html",
+    "labels.txt",
+    "markers.edl",
+    "markers.fcpxml",
     "narration.txt",
     "script.md",
+    "shotlist.csv",
+    "shownotes.html",
     "subtitles.srt",
     "subtitles.vtt",
     "timing.json",
+    "transcript.json",
 )
 
 LIGHTHOUSE = """\
@@ -183,6 +190,7 @@ INIT_FILES = (
     "episodes/templates/intro.md.j2",
     "episodes/templates/outro.md.j2",
     "voices/default.toml",
+    "voices/natural.toml",
     "voices/lexicon.toml",
     "build/.gitkeep",
 )
@@ -260,8 +268,9 @@ def test_build_writes_the_kit_and_a_summary(runner: CliRunner, two_episodes: Pat
     narration = (two_episodes / "build/the-lighthouse/narration.txt").read_text("utf-8")
     assert "Ada Morrow in 1934" not in narration  # captions are never narrated
     assert "Early Years" not in narration.split("\n", 6)[-1]  # headings are not read out
-    # Nothing else was left behind (no temporary files).
+    # Nothing else was left behind (no temporary files); .cache holds the kits' manifests.
     assert sorted(p.name for p in (two_episodes / "build").iterdir()) == [
+        ".cache",
         ".gitkeep",
         "index.html",
         "the-heist",

@@ -27,6 +27,7 @@ from click.testing import CliRunner
 
 import toolkit.build
 import toolkit.files
+from tests.conftest import use_espeak
 from toolkit.audio.cache import decode_entry
 from toolkit.cli import cli
 from toolkit.errors import EngineError
@@ -86,6 +87,7 @@ SLUGS = ("the-keeper", "the-heist")
 
 def make_channel(folder: Path) -> Path:
     init_channel(folder)
+    use_espeak(folder)
     for name, (title, number, body) in EPISODES.items():
         text = f"---\ntitle: {title}\nnumber: {number}\n---\n{body}"
         (folder / "episodes" / name).write_text(text, encoding="utf-8")

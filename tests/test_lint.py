@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from toolkit.cli import cli
+from toolkit.text.lint import is_inflection
 
 CLEAN = """The keeper climbed the stairs every night.
 
@@ -54,17 +59,19 @@ def test_each_kind_of_problem_is_found_with_its_line(
     assert all(line.startswith(f"{path}:") for line in lines)
 
 
-def test_names_are_checked_across_the_channel(
+def test_names_are_checked_across_the_channel_on_request(
     channel_dir: Path, write_episode: Callable[..., Path]
 ) -> None:
     write_episode("001-first.md", CLEAN, number=1)
     write_episode(
         "002-second.md", "The lamp was lit by Ada Morrrow that winter.\n", title="Two", number=2
     )
-    code, lines, _ = lint(channel_dir, "2")
+    code, lines, _ = lint(channel_dir, "--channel-names", "2")
     assert code == 1
     assert any("'Morrrow' may be a misspelling of 'Morrow'" in line for line in lines)
     assert all("002-second.md" in line for line in lines)
+    # By default each episode counts its own names, as its page does.
+    assert lint(channel_dir, "2")[:2] == (0, [])
 
 
 def test_captions_are_checked_too(channel_dir: Path, write_episode: Callable[..., Path]) -> None:
@@ -89,3 +96,94 @@ def test_unknown_episode_is_an_input_error(channel_dir: Path) -> None:
     code, _, stderr = lint(channel_dir, "nope")
     assert code == 1
     assert stderr.startswith("error: ")
+
+
+INFLECTED = """The Koreans crossed the river at dawn.
+
+## The Border
+
+Every Korean soldier knew the road. A Korean officer led them. The Korean line held.
+Korea was quiet that week. Korea's winter came early. Korea had seen worse.
+West-Germany signed first; a West-German envoy, a West-German banker and a West-German
+judge watched. Germany waited. Russia waited too, and a Russian envoy, a Russian clerk and a
+Russian guard stood by the door. The Dutchman's boat was late. The Dutchman waited. The
+Dutchman slept. The Dutchman woke. The Dutchmans were unknown there.
+"""
+
+
+def test_inflections_of_a_name_are_not_misspellings(
+    channel_dir: Path, write_episode: Callable[..., Path]
+) -> None:
+    write_episode("001-border.md", INFLECTED)
+    assert lint(channel_dir)[:2] == (0, [])
+
+
+def test_a_rare_spelling_beside_a_frequent_one_is_still_found(
+    channel_dir: Path, write_episode: Callable[..., Path]
+) -> None:
+    told = " ".join(f"Brenlow walked the fence on day {n}." for n in range(8))
+    path = write_episode("001-fence.md", f"{told}\n\nThen Benlow stopped by the gate.\n")
+    code, lines, _ = lint(channel_dir)
+    assert code == 1
+    assert f"{path}:7: 'Benlow' may be a misspelling of 'Brenlow' (used 8 times)" in lines
+
+
+def _page_findings(index: Path) -> list[str]:
+    section = index.read_text(encoding="utf-8").split('id="findings"', 1)[1]
+    section = section.split("</section>", 1)[0]
+    return [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", section, re.S)]
+
+
+def _lint_findings(folder: Path, episode: str) -> list[str]:
+    _, lines, _ = lint(folder, episode)
+    return [line.replace(f"{folder}{os.sep}", "") for line in lines]
+
+
+@pytest.mark.parametrize("audio", [False, True], ids=["no-audio", "audio"])
+def test_the_page_shows_what_lint_finds(
+    channel_dir: Path, write_episode: Callable[..., Path], runner: CliRunner, audio: bool
+) -> None:
+    toml = channel_dir / "episodes/channel.toml"
+    toml.write_text(toml.read_text().replace("# max_cps = 20", "max_cps = 12"))
+    # Halvorson is rare here but frequent in the other episode: counted per episode, it is a
+    # variant of Halvorsen in both the page and lint (they once counted differently).
+    write_episode(
+        "001-keeper.md",
+        "Halvorsen rowed out. Halvorsen rowed back. Halvorsen slept. Halvorsen woke.\n\n"
+        "Then Halvorson (the brother, rowed out at 12:34:56:78 without a lamp.\n",
+        number=1,
+    )
+    write_episode(
+        "002-brother.md",
+        "Halvorson kept goats. Halvorson sold them. Halvorson left the island.\n",
+        title="The Brother",
+        number=2,
+    )
+    args = ["-C", str(channel_dir), "build", "1"] + ([] if audio else ["--no-audio"])
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output + result.stderr
+    (index,) = (channel_dir / "build").glob("*/index.html")
+    page = _page_findings(index)
+    assert page == _lint_findings(channel_dir, "1")
+    assert any("'Halvorson' may be a misspelling of 'Halvorsen'" in line for line in page)
+    assert any("unbalanced ( )" in line for line in page)
+    assert any("'12:34:56:78' cannot be said" in line for line in page)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Koreans", "Korean", True),
+        ("Korea", "Korean", True),
+        ("Germany", "German", True),
+        ("West-Germany", "West-German", True),
+        ("Iraqi", "Iraq", True),
+        ("Benlow", "Brenlow", False),
+        ("Stalis", "Stalin", False),
+        ("Bergmann", "Bergman", False),
+        ("East-German", "West-German", False),
+    ],
+)
+def test_inflections_are_told_from_misspellings(a: str, b: str, same: bool) -> None:
+    assert is_inflection(a, b) is same
+    assert is_inflection(b, a) is same

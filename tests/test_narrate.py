@@ -10,6 +10,7 @@ import itertools
 import re
 import shutil
 import socket
+import ssl  # noqa: F401  (before socket.socket is patched: ssl subclasses it)
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 
+from tests.conftest import use_espeak
 from toolkit.audio.cache import decode_entry, encode_entry
 from toolkit.audio.engine import Speech, WordMark
 from toolkit.audio.ffmpeg import ffmpeg_exe, measure_loudness, read_chapters, run_ffmpeg
@@ -77,7 +79,7 @@ def test_cache_serves_unchanged_sentences_and_an_edit_resynthesizes_one(
     assert first.exit_code == 0, first.stderr
     total = synthesized(first.output)
     assert total > 10
-    again = build(small_channel)
+    again = build(small_channel, "--force")  # (without it the kit is up to date: no work)
     assert synthesized(again.output) == 0
     assert f"{total} from cache" in again.output or "from cache" in again.output
     episode = small_channel / "episodes/001-keeper.md"
@@ -91,7 +93,7 @@ def test_damaged_cache_entry_is_discarded_and_made_again(small_channel: Path) ->
     entries = sorted((small_channel / "build/.cache").rglob("*.speech"))
     assert entries
     entries[0].write_bytes(entries[0].read_bytes()[:-100])  # truncated
-    result = build(small_channel)
+    result = build(small_channel, "--force")
     assert result.exit_code == 0
     assert synthesized(result.output) == 1
     assert "damaged cache entry" in result.stderr
@@ -115,6 +117,7 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sample")
     shutil.copytree(repo / "episodes", folder / "episodes")
     shutil.copytree(repo / "voices", folder / "voices")
+    use_espeak(folder)
     episodes = sorted((folder / "episodes").glob("0*.md"))
     for extra in episodes[1:]:
         extra.unlink()
@@ -187,7 +190,7 @@ def test_two_builds_give_identical_bytes(small_channel: Path, tmp_path: Path) ->
     assert build(small_channel).exit_code == 0
     assert build(other).exit_code == 0
     names = sorted(p.name for p in (small_channel / "build/keeper").iterdir())
-    assert "narration.mp3" in names and len(names) == 9
+    assert "narration.mp3" in names and len(names) >= 9
     for name in names:
         a = (small_channel / "build/keeper" / name).read_bytes()
         b = (other / "build/keeper" / name).read_bytes()

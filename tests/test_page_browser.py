@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import use_espeak
 from toolkit.build import BuildOptions, build_episode, plan_episode
 from toolkit.channel import load_channel
 from toolkit.outputs.page import compose_page
@@ -79,6 +80,7 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     """A real kit with narration.mp3, and its page with audio and without."""
     root = tmp_path_factory.mktemp("browser") / "channel"
     init_channel(root)
+    use_espeak(root)
     path = root / "episodes" / "001-tambora.md"
     path.write_text(
         '---\ntitle: "Tambora & the <Year> Without a Summer"\nnumber: 1\n---\n' + BODY,

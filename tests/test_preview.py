@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
+from tests.conftest import use_espeak
 from toolkit.audio.ffmpeg import measure_loudness, read_chapters
 from toolkit.cli import cli
 from toolkit.scaffold import init_channel
@@ -87,6 +88,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A channel whose one episode was built with audio (shared by read-only previews)."""
     folder = tmp_path_factory.mktemp("built") / "channel"
     init_channel(folder)
+    use_espeak(folder)
     (folder / "episodes" / "001-keeper.md").write_text(
         f"---\ntitle: The Keeper\nnumber: 1\n---\n{BODY}", encoding="utf-8"
     )

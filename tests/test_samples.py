@@ -27,6 +27,10 @@ KIT = (
     "chapters.txt",
     "chapters.json",
     "timing.json",
+    "markers.edl",
+    "markers.fcpxml",
+    "labels.txt",
+    "shotlist.csv",
 )
 
 # What the posts in episodes/sources/ contain, as their author wrote them.

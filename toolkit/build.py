@@ -7,38 +7,46 @@ process each with --jobs, or as tasks on any distributed engine.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit.channel import Channel, load_channel
-from toolkit.errors import ConfigError, EpisodeError, InputError
-from toolkit.files import read_text, write_all_atomic
+from toolkit.errors import ConfigError, InputError
+from toolkit.files import write_all_atomic
+from toolkit.handoff.kit import compose_handoff_files
 from toolkit.outputs.chapters import compose_podcast_json, compose_youtube
+from toolkit.outputs.kits import BUILD_DIR as BUILD_DIR
+from toolkit.outputs.kits import EPISODES_DIR as EPISODES_DIR
+from toolkit.outputs.kits import check_unique as check_unique
+from toolkit.outputs.kits import episode_files as episode_files
+from toolkit.outputs.kits import forget_kit, kit_inputs, record_kit
+from toolkit.outputs.kits import select_episodes as select_episodes
 from toolkit.outputs.page import compose_catalogue, compose_page, read_catalogue_entry
 from toolkit.outputs.script import compose_narration, compose_script, duration
-from toolkit.outputs.subtitles import compose_srt, compose_vtt
+from toolkit.outputs.subtitles import check_cues, compose_srt, compose_vtt
 from toolkit.templates import Templates
 from toolkit.text.article import Article, load_article
 from toolkit.text.assemble import Episode, assemble
 from toolkit.text.lexicon import load_lexicon
-from toolkit.text.lint import lint_episode
+from toolkit.text.lint import Finding, lint_episode
 from toolkit.text.speak import EMPTY_LEXICON, Lexicon
 from toolkit.timing.cue import Cue, split_cues
 from toolkit.timing.timeline import (
+    AUDIO,
+    RECORDING,
     RateModel,
     Timeline,
     compose_timing_json,
-    estimate_segments_ms,
     estimate_speech,
     lay_out,
+    segment_estimator,
 )
 from toolkit.voice import VoiceProfile, load_voice
 
-EPISODES_DIR = "episodes"
-BUILD_DIR = "build"
-_EPISODE_NAME = re.compile(r"^\d{1,4}-[a-z0-9][a-z0-9-]*\.md$")
+# episode_files, select_episodes, check_unique and the folder names live in
+# toolkit.outputs.kits (light enough for a build with nothing to do); imported from here too.
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class Plan:
     cues: tuple[Cue, ...]
     timeline: Timeline  # estimated
     lexicon: Lexicon = EMPTY_LEXICON
+    article: Article | None = None  # for the publishing files (summary, sources)
+    templates: Templates | None = None
 
 
 @dataclass(frozen=True)
@@ -78,76 +88,6 @@ class BuildOptions:
     voice: str | None = None  # overrides the episode's and the channel's voice
     workers: int = 1  # processes synthesizing at once
     progress: Callable[[str, int, int], None] | None = field(default=None, compare=False)
-
-
-def episode_files(root: Path) -> list[Path]:
-    folder = root / EPISODES_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.md") if _EPISODE_NAME.match(p.name))
-
-
-def select_episodes(root: Path, selectors: Sequence[str]) -> list[Path]:
-    """Episodes by path, slug or number; all of them when no selector is given."""
-    files = episode_files(root)
-    if not selectors:
-        if not files:
-            raise InputError(
-                f"no episodes in {root / EPISODES_DIR}",
-                hint="import an article with `toolkit import FILE`",
-            )
-        return files
-    chosen: list[Path] = []
-    for sel in selectors:
-        path = Path(sel)
-        matches = [path] if path.suffix == ".md" and path.is_file() else []
-        if not matches:
-            for f in files:
-                number, _, rest = f.stem.partition("-")
-                if (
-                    sel == rest
-                    or sel == f.stem
-                    or (sel.isascii() and sel.isdigit() and int(sel) == int(number))
-                ):
-                    matches.append(f)
-        if not matches:
-            raise InputError(
-                f"no episode matches {sel!r}",
-                hint="give a path, a slug or a number (see `toolkit build --help`)",
-            )
-        if len(matches) > 1:
-            raise InputError(
-                f"{sel!r} matches {len(matches)} episodes: " + ", ".join(m.name for m in matches),
-                hint="give the file path instead",
-            )
-        if matches[0] not in chosen:
-            chosen.append(matches[0])
-    return chosen
-
-
-def check_unique(root: Path) -> set[str]:
-    """Two episodes with the same number or slug would overwrite each other's kit.
-
-    Returns every episode's slug. Episode files that do not parse are skipped here (with
-    the slug their file name gives): building them reports the problem."""
-    seen: dict[str, Path] = {}
-    slugs: set[str] = set()
-    for path in episode_files(root):
-        try:
-            article = load_article(path)
-        except InputError:
-            slugs.add(path.stem.partition("-")[2])
-            continue
-        slugs.add(article.slug)
-        for key in (f"number {article.number}", f"slug {article.slug}"):
-            if key in seen:
-                raise EpisodeError(
-                    f"episode {key} is used twice (also in {seen[key].name})",
-                    path=path,
-                    hint="renumber or rename one of them",
-                )
-            seen[key] = path
-    return slugs
 
 
 def load_lexicon_for(root: Path, voice: VoiceProfile) -> Lexicon:
@@ -194,13 +134,21 @@ def plan_episode(
         channel,
         templates,
         voice.name,
-        lambda segs: estimate_segments_ms(segs, voice),
+        segment_estimator(voice),
         lexicon,
     )
     model = RateModel.for_voice(voice)
     cues = split_cues(episode, channel.rules, voice, model.token_ms)
     timeline = lay_out(episode, cues, estimate_speech(episode, voice), channel.rules)
-    return Plan(episode, voice, cues, timeline, lexicon)
+    return Plan(episode, voice, cues, timeline, lexicon, article, templates)
+
+
+def lint_plan(
+    plan: Plan, channel: Channel, channel_names: Counter[str] | None = None
+) -> list[Finding]:
+    """What `toolkit lint` reports for an episode, and exactly what its page shows: one call
+    for both, on the estimated timing (audio must not change what lint says about the text)."""
+    return lint_episode(plan.episode, plan.timeline, channel.rules, channel_names, plan.lexicon)
 
 
 def kit_files(plan: Plan, timeline: Timeline, channel: Channel) -> tuple[dict[str, str], list[str]]:
@@ -216,12 +164,22 @@ def kit_files(plan: Plan, timeline: Timeline, channel: Channel) -> tuple[dict[st
         "chapters.json": compose_podcast_json(timeline, ep.title, channel.name, "narration.mp3"),
         "timing.json": compose_timing_json(timeline, ep.title, ep.slug, ep.number),
     }
+    files.update(compose_handoff_files(ep, plan.cues, timeline, channel.video))
+    if plan.article is not None and plan.templates is not None:
+        from toolkit.publish.kit import compose_publish_files
+
+        published, notes = compose_publish_files(plan.article, channel, timeline, plan.templates)
+        files.update(published)
+        warnings.extend(notes)
     return files, warnings
 
 
 def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
     """Build one episode's kit into build/<slug>/ (every file written atomically)."""
     channel = load_channel(root)
+    # What the kit is built from, read before the files themselves: an edit made while it
+    # builds makes it stale for the next build. Kept beside the kit as its manifest.
+    inputs = kit_inputs(root, path, channel, audio=options.audio, voice=options.voice)
     article = load_article(path)
     plan = plan_episode(root, article, channel, options.voice)
     timeline = plan.timeline
@@ -229,7 +187,26 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
     audio_note = ""
     written: list[str] = []
     staged: tuple[tuple[Path, Path], ...] = ()
-    if options.audio:
+    following = None  # the creator's recording, aligned (toolkit.align): replaces the draft
+    if options.audio and article.recording:
+        from toolkit.align.follow import follow_recording
+
+        tell = options.progress
+        following = follow_recording(
+            root,
+            plan.episode,
+            plan.cues,
+            channel,
+            folder,
+            article.recording,
+            (channel_path(root, path), article.recording_line),
+            workers=options.workers,
+            progress=(lambda d, t: tell(plan.episode.slug, d, t)) if tell else None,
+        )
+        timeline, audio_note, staged = following.timeline, following.note, following.staged
+        plan = replace(plan, cues=following.cues)  # a sentence not recorded has no cue
+        written.append(following.master)
+    elif options.audio:
         from toolkit.audio.narrate import narrate
 
         report = options.progress
@@ -248,15 +225,30 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
         staged = narration.staged
         written.append("narration.mp3")
     files, warnings = kit_files(plan, timeline, channel)
+    if following is not None:
+        files.update(following.kit_files(plan.episode, channel))
+        warnings.extend(following.warnings)
+    if timeline is not plan.timeline:  # the page's findings speak of the estimate (lint_plan)
+        problems = check_cues(timeline.cues, channel.rules)
+        warnings.extend(f"audio-timed subtitles: {p}" for p in problems)
     findings = [
-        str(f) for f in lint_episode(plan.episode, timeline, channel.rules, lexicon=plan.lexicon)
+        str(replace(f, path=channel_path(root, Path(f.path)))) for f in lint_plan(plan, channel)
     ]
     files["index.html"] = compose_page(
-        plan.episode, timeline, channel, findings, "narration.mp3" if options.audio else None
+        plan.episode,
+        timeline,
+        channel,
+        findings,
+        following.master if following else "narration.mp3" if options.audio else None,
+        cues=plan.cues,
+        recording=following.page_view() if following else None,
     )
     # The whole kit changes at once: every file is staged, then all are renamed.
+    forget_kit(root, plan.episode.slug)
     write_all_atomic({folder / name: text for name, text in files.items()}, extra=staged)
     written.extend(files)
+    warnings.extend(remove_stale_audio(folder, timeline.source))
+    record_kit(root, plan.episode.slug, inputs, written)
     return BuildResult(
         slug=plan.episode.slug,
         folder=folder,
@@ -268,6 +260,33 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
     )
 
 
+# Audio in a kit and the timing source it belongs to: audio whose timing is not the kit's
+# would play against cues it does not match.
+KIT_AUDIO = (("narration.mp3", AUDIO), ("episode.mp3", RECORDING))
+
+
+def remove_stale_audio(folder: Path, source: str) -> list[str]:
+    """Remove the kit's audio files that belong to another timing source; say which."""
+    removed = []
+    for name, belongs_to in KIT_AUDIO:
+        if belongs_to != source and (folder / name).is_file():
+            (folder / name).unlink()
+            removed.append(
+                f"removed the older {name}: its timing does not match this build's "
+                f"({source}); build with its audio again to get it back"
+            )
+    return removed
+
+
+def channel_path(root: Path, path: Path) -> str:
+    """A file named relative to the channel folder (as a kit names it), so a kit does not
+    depend on the folder the command was run from; the bare name for a file outside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
 def write_catalogue(root: Path, channel: Channel, slugs: set[str]) -> Path:
     """build/index.html: every episode that has a kit, from the kits' timing.json.
 
@@ -277,7 +296,7 @@ def write_catalogue(root: Path, channel: Channel, slugs: set[str]) -> Path:
     entries = []
     for timing in sorted((root / BUILD_DIR).glob("*/timing.json")):
         if timing.parent.name in slugs:
-            entries.append(read_catalogue_entry(read_text(timing), str(timing)))
+            entries.append(read_catalogue_entry(timing.read_bytes(), str(timing)))
     target = root / BUILD_DIR / "index.html"
     write_all_atomic({target: compose_catalogue(channel, entries)})
     return target

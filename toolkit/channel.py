@@ -96,7 +96,7 @@ class VideoSettings:
     start_timecode: str = "00:00:00:00"  # where the editor's timeline starts
     background: str = ""  # picture behind the video (cover art); empty: a plain colour
     background_colour: str = "#1b1b1f"
-    font: str = "DejaVu Sans"
+    font: str = "Noto Sans"  # bundled (fontpkg-noto-sans); others go in episodes/fonts/
     font_size: int = 54  # pixels on a 1080-line frame
     text_colour: str = "#ffffff"
     outline_colour: str = "#000000"
@@ -187,9 +187,9 @@ def parse_channel(text: str, source: str) -> Channel:
         links=links,
         patrons=tuple(tiers),
         rules=parse_rules(subtitles_table, source),
-        feed=_settings(FeedSettings, data, "feed", source),
+        feed=_feed(data, source),
         video=_video(data, source),
-        music=_settings(MusicSettings, data, "music", source),
+        music=_music(data, source),
         source=source,
         voice_line=next(
             (n for n, line in enumerate(text.split("\n"), 1) if line.lstrip().startswith("voice")),
@@ -237,8 +237,47 @@ def _settings(kind: type[_SettingsT], data: dict[str, Any], name: str, source: s
     return kind(**values)
 
 
+def _music(data: dict[str, Any], source: str) -> MusicSettings:
+    """[music] with its levels in ranges that make sense for a bed under a voice."""
+    music = _settings(MusicSettings, data, "music", source)
+    if not -60.0 <= music.level_db <= 0.0:
+        raise ConfigError(
+            f"music.level_db {music.level_db:g} is outside -60 to 0 dB",
+            path=source,
+            hint="how far under the voice the music sits, e.g. level_db = -20",
+        )
+    if not -40.0 <= music.duck_db <= 0.0:
+        raise ConfigError(
+            f"music.duck_db {music.duck_db:g} is outside -40 to 0 dB",
+            path=source,
+            hint="how much further the music dips while the voice speaks, e.g. duck_db = -8",
+        )
+    if not 0 <= music.fade_ms <= 30_000:
+        raise ConfigError(
+            f"music.fade_ms {music.fade_ms} is outside 0 to 30000 milliseconds",
+            path=source,
+            hint="e.g. fade_ms = 2000",
+        )
+    return music
+
+
 _TIMECODE = re.compile(r"^\d{2}:[0-5]\d:[0-5]\d[:;]\d{2}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _feed(data: dict[str, Any], source: str) -> FeedSettings:
+    feed = _settings(FeedSettings, data, "feed", source)
+    if feed.base_url and not re.match(r"^https?://[^/\s]+", feed.base_url):
+        raise ConfigError(
+            f"feed.base_url {feed.base_url!r} is not a web address",
+            path=source,
+            hint='write where build/ is served, e.g. base_url = "https://example.org/podcast/"',
+        )
+    if feed.owner_email and "@" not in feed.owner_email:
+        raise ConfigError(
+            f"feed.owner_email {feed.owner_email!r} is not an e-mail address", path=source
+        )
+    return feed
 
 
 def _video(data: dict[str, Any], source: str) -> VideoSettings:

@@ -202,6 +202,44 @@ def _build_one(args: tuple[Path, Path, bool, str | None, int]) -> Any:
     return build_episode(root, path, BuildOptions(audio=audio, voice=voice, workers=workers))
 
 
+class _EpisodeProgress:
+    """A bar over the episodes of a build on a terminal, when there are more than a few
+    (and no synthesis bar shows progress already); each episode's summary line is printed
+    as it is built, or once the bar is done."""
+
+    FEW = 3
+
+    def __init__(self, total: int, synthesis_shown: bool) -> None:
+        self.total = total
+        self.tty = sys.stderr.isatty() and total > self.FEW and not synthesis_shown
+        self.bar: Any = None
+        self.held: list[Any] = []
+
+    def __enter__(self) -> _EpisodeProgress:
+        if self.tty:
+            self.bar = click.progressbar(length=self.total, label="building", file=sys.stderr)
+            self.bar.__enter__()
+        return self
+
+    def report(self, result: Any) -> None:
+        if self.bar is None:
+            _report(result)
+        else:
+            self.held.append(result)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+        for result in self.held:
+            _report(result)
+        self.held = []
+
+
 class _SynthesisProgress:
     """A bar per episode on a terminal; a plain line every quarter otherwise."""
 
@@ -247,31 +285,32 @@ class _SynthesisProgress:
     help="Episodes built at once (each in its own process).",
 )
 @click.option("--voice", metavar="NAME", help="Use this voice profile instead of the episode's.")
+@click.option("--force", is_flag=True, help="Build every kit again, even when nothing changed.")
 @click.pass_context
 def build(
-    ctx: click.Context, episodes: tuple[str, ...], no_audio: bool, jobs: int, voice: str | None
+    ctx: click.Context,
+    episodes: tuple[str, ...],
+    no_audio: bool,
+    jobs: int,
+    voice: str | None,
+    force: bool,
 ) -> None:
     """Build episode kits into build/<slug>/.
 
     EPISODES are paths, slugs or numbers (default: every episode). Writes script.md,
     narration.txt, subtitles.srt/.vtt, chapters.txt/.json, timing.json and, unless
     --no-audio, narration.mp3 (synthesized sentences are cached in build/.cache/).
+    A kit is built again only when its episode, the channel, a template, a voice or
+    lexicon, its recording or music, the options or the toolkit changed (--force: always).
     """
-    from toolkit.audio.narrate import default_workers
-    from toolkit.build import (
-        BuildOptions,
-        build_episode,
-        check_unique,
-        select_episodes,
-        write_catalogue,
-    )
     from toolkit.channel import load_channel
     from toolkit.lock import channel_lock, die_with_parent
+    from toolkit.outputs import kits
 
     root = _root(ctx)
     channel = load_channel(root)
-    slugs = check_unique(root)
-    paths = select_episodes(root, episodes)
+    slugs = kits.check_unique(root)
+    paths = kits.select_episodes(root, episodes)
     audio = not no_audio
     failed = 0
     built = 0
@@ -290,40 +329,75 @@ def build(
             click.echo(f"error: {exc}", err=True)
 
     with channel_lock(root / "build", waiting):
-        if jobs > 1 and len(paths) > 1:
+        # A kit is built again only when something it is made from changed (its manifest
+        # says; see toolkit.outputs.kits.kit_inputs), or with --force.
+        stale = [
+            p
+            for p in paths
+            if force or not kits.kit_is_current(root, p, channel, audio=audio, voice=voice)
+        ]
+        current = len(paths) - len(stale)
+        bar = _EpisodeProgress(len(stale), audio and jobs == 1)
+        if stale:
+            from toolkit.build import BuildOptions, build_episode
+        if jobs > 1 and len(stale) > 1:
             from concurrent.futures import ProcessPoolExecutor
 
-            work = [(root, p, audio, voice, 1) for p in paths]
+            work = [(root, p, audio, voice, 1) for p in stale]
             workers = min(jobs, len(work))
-            with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
+            with bar, ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
                 futures = [pool.submit(_build_one, w) for w in work]
-                for path, future in zip(paths, futures, strict=True):
+                for path, future in zip(stale, futures, strict=True):
                     try:
-                        _report(future.result())
+                        bar.report(future.result())
                         built += 1
                     except ToolkitError as exc:
                         failure(path, exc)
-        else:
+                    bar.advance()
+        elif stale:
             progress = _SynthesisProgress()
-            workers = default_workers(jobs if jobs > 1 else 2)
+            workers = 1
+            if audio:  # the audio modules load only for a build that makes audio
+                from toolkit.audio.narrate import default_workers
+
+                workers = default_workers(jobs if jobs > 1 else None)
             try:
-                for path in paths:
-                    options = BuildOptions(
-                        audio=audio, voice=voice, workers=workers, progress=progress
-                    )
-                    try:
-                        result = build_episode(root, path, options)
-                    except ToolkitError as exc:
+                with bar:
+                    for path in stale:
+                        options = BuildOptions(
+                            audio=audio, voice=voice, workers=workers, progress=progress
+                        )
+                        try:
+                            result = build_episode(root, path, options)
+                        except ToolkitError as exc:
+                            progress.close()
+                            failure(path, exc)
+                            bar.advance()
+                            continue
                         progress.close()
-                        failure(path, exc)
-                        continue
-                    progress.close()
-                    _report(result)
-                    built += 1
+                        bar.report(result)
+                        bar.advance()
+                        built += 1
             finally:
                 progress.close()
-        if built:
-            write_catalogue(root, channel, slugs)
+        if current:
+            click.echo(f"{current} episode{'s' if current != 1 else ''} up to date")
+        # The catalogue page and the feed: written again only when an entry changed.
+        catalogue = kits.catalogue_inputs(root, slugs)
+        if (built or current) and (force or not kits.catalogue_is_current(root, catalogue)):
+            from toolkit.build import write_catalogue
+
+            kits.forget_catalogue(root)
+            written = [write_catalogue(root, channel, slugs).name]
+            if channel.feed.enabled:
+                from toolkit.build import episode_files
+                from toolkit.publish.feed import load_articles, write_feed
+
+                feed = write_feed(root, channel, load_articles(episode_files(root)))
+                if feed is not None:
+                    click.echo(f"feed: {feed}")
+                    written.append(Path(feed).name)
+            kits.record_catalogue(root, catalogue, written)
     if failed:
         # Each failed episode said why above; the others were built.
         ctx.exit(1)
@@ -333,6 +407,57 @@ def _report(result: Any) -> None:
     click.echo(result.summary())
     for warning in result.warnings:
         click.echo(f"warning: {result.slug}: {warning}", err=True)
+
+
+@cli.command()
+@click.argument("episodes", nargs=-1, required=True)
+@click.pass_context
+def video(ctx: click.Context, episodes: tuple[str, ...]) -> None:
+    """Render build/<slug>/video.mp4 for YouTube from each of EPISODES' built kits.
+
+    EPISODES are paths, slugs or numbers. 1920x1080 H.264 and AAC: the kit's audio
+    (episode.mp3, else narration.mp3: build with audio first), the [video] background
+    picture or colour, a title card as each chapter starts and the subtitles burned in
+    with the [video] style from channel.toml.
+    """
+    from toolkit.build import select_episodes
+    from toolkit.channel import load_channel
+    from toolkit.lock import channel_lock
+    from toolkit.outputs.script import duration
+    from toolkit.publish.video import render_video
+    from toolkit.text.article import load_article
+
+    root = _root(ctx)
+    channel = load_channel(root)
+    paths = select_episodes(root, episodes)
+    with channel_lock(root / "build"):
+        for path in paths:
+            slug = load_article(path).slug
+            with _progress(f"{slug}: rendering video") as progress:
+                result = render_video(root, slug, channel, progress)
+            click.echo(f"wrote {result.path} ({duration(result.duration_ms)}, {result.audio})")
+            for warning in result.warnings:
+                click.echo(f"warning: {slug}: {warning}", err=True)
+
+
+@cli.command()
+@click.argument("episode")
+@click.argument("recording", type=click.Path(path_type=Path))
+@click.pass_context
+def align(ctx: click.Context, episode: str, recording: Path) -> None:
+    """Follow your own RECORDING of EPISODE: name it in the front matter and build.
+
+    Writes `recording: ...` into EPISODE's front matter (relative to the channel folder when
+    the file is inside it; the rest of the file is kept byte for byte), then builds the kit
+    on the recording: subtitles, chapters, timing.json and episode.mp3 follow your voice,
+    and every place where the recording and the script disagree is reported."""
+    from toolkit.align.follow import name_recording
+    from toolkit.outputs import kits
+
+    root = _root(ctx)
+    (path,) = kits.select_episodes(root, (episode,))
+    name_recording(root, path, recording)
+    ctx.invoke(build, episodes=(str(path),))
 
 
 @cli.command()
@@ -370,11 +495,21 @@ def voices(ctx: click.Context) -> None:
     """List the voice profiles: built in and from the channel's voices/ folder."""
     from toolkit.voice import available_voices
 
+    # How each engine sounds and how fast it speaks on one core (measured, see the README).
+    kinds = {
+        "espeak": ("formant", "~400x real time"),
+        "piper": ("neural", "~7x real time"),
+        "gtts": ("neural", "network-bound"),
+    }
     profiles = available_voices(_root(ctx))
     width = max(len(n) for n in profiles)
     for name, p in profiles.items():
         where = "online (needs the internet)" if p.online else "offline"
-        click.echo(f"{name:<{width}}  {p.engine:<6}  {p.language:<6}  {where}  {p.source}")
+        kind, speed = kinds.get(p.engine, ("", ""))
+        click.echo(
+            f"{name:<{width}}  {p.engine:<6}  {p.language:<6}  {kind:<7}  {where:<7}  "
+            f"{speed:<15}  {p.source}"
+        )
 
 
 @cli.command()
@@ -431,38 +566,49 @@ def preview(
 
 @cli.command()
 @click.argument("episodes", nargs=-1)
+@click.option(
+    "--channel-names",
+    is_flag=True,
+    help="Count names across the whole channel, not each episode alone (the page's way).",
+)
 @click.pass_context
-def lint(ctx: click.Context, episodes: tuple[str, ...]) -> None:
+def lint(ctx: click.Context, episodes: tuple[str, ...], channel_names: bool) -> None:
     """Report what will sound or read wrong in EPISODES (default: all), as file:line: message.
 
-    Checks names spelled two ways across the channel, sentences over 40 words, numbers or
-    symbols that cannot be said, unbalanced quotes or brackets, leftover markup and cues
-    that break the subtitle rules. Exit 0 when clean, 1 when something was found.
+    Checks names spelled two ways in an episode (with --channel-names: across the channel),
+    sentences over 40 words, numbers or symbols that cannot be said, unbalanced quotes or
+    brackets, leftover markup and cues that break the subtitle rules (estimated timing).
+    Without --channel-names these are exactly the findings the episode's page shows.
+    Exit 0 when clean, 1 when something was found.
     """
-    from toolkit.build import check_unique, episode_files, plan_episode, select_episodes
+    from toolkit.build import (
+        check_unique,
+        episode_files,
+        lint_plan,
+        plan_episode,
+        select_episodes,
+    )
     from toolkit.channel import load_channel
     from toolkit.text.article import load_article
-    from toolkit.text.lint import lint_episode, name_counts
+    from toolkit.text.lint import name_counts
 
     root = _root(ctx)
     channel = load_channel(root)
     check_unique(root)
     chosen = select_episodes(root, episodes)
     plans = {}
-    for path in sorted(set(episode_files(root)) | set(chosen)):
+    others = set(episode_files(root)) if channel_names else set()
+    for path in sorted(others | set(chosen)):
         try:
             plans[path] = plan_episode(root, load_article(path), channel)
         except ToolkitError as exc:
             if path in chosen:
                 raise
             click.echo(f"warning: skipped for name checks: {exc}", err=True)
-    names = name_counts(p.episode for p in plans.values())
+    names = name_counts(p.episode for p in plans.values()) if channel_names else None
     total = 0
     for path in chosen:
-        plan = plans[path]
-        findings = lint_episode(
-            plan.episode, plan.timeline, channel.rules, names, lexicon=plan.lexicon
-        )
+        findings = lint_plan(plans[path], channel, names)
         for finding in findings:
             click.echo(str(finding))
             total += 1

@@ -8,7 +8,9 @@ what an earlier build wrote.
 from __future__ import annotations
 
 import codecs
+import json
 import logging
+import math
 import os
 import re
 import tempfile
@@ -39,6 +41,76 @@ def parse_toml(text: str, source: Path | str, what: str) -> dict[str, Any]:
         ) from exc
 
 
+def json_text(value: Any) -> str:
+    """json.dumps(value, indent=2, ensure_ascii=False) + "\n", the same text, made faster.
+
+    The standard library formats indented JSON in pure Python, one generator per level; a
+    kit's timing.json and transcript.json are thousands of small objects. Anything this
+    writer does not know (a non-string key, another type) goes to json.dumps instead."""
+    out: list[str] = []
+    try:
+        _json_into(value, "\n", out)
+    except _NotPlainJson:
+        return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    out.append("\n")
+    return "".join(out)
+
+
+class _NotPlainJson(Exception):
+    pass
+
+
+_json_string = json.encoder.encode_basestring  # the C one where available, as json uses
+
+
+def _json_into(value: Any, newline: str, out: list[str]) -> None:
+    """Append `value` as indented JSON; `newline` is "\n" and the current indent."""
+    if isinstance(value, str):
+        out.append(_json_string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        if value != value or value in (math.inf, -math.inf):
+            raise _NotPlainJson
+        out.append(float.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _NotPlainJson
+            out.append(separator)
+            out.append(_json_string(key))
+            out.append(": ")
+            _json_into(item, inner, out)
+            separator = "," + inner
+        out.append(newline)
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _json_into(item, inner, out)
+            separator = "," + inner
+        out.append(newline)
+        out.append("]")
+    else:
+        raise _NotPlainJson
+
+
 TEMP_SUFFIX = ".tmp"
 
 
@@ -57,14 +129,22 @@ def is_temp_name(path: Path) -> bool:
 def stage(path: Path, data: bytes | str, *, durable: bool = True) -> Path:
     """Write `data` under a temporary name beside `path`; the caller renames it into place."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = temp_name(path)
+    # As temp_name, but written through the descriptor it opened (a kit stages a dozen
+    # files: one open each, and the folder made only when it is missing).
+    prefix = f".{path.name}."
     try:
-        with tmp.open("wb") as handle:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
+    tmp = Path(name)
+    try:
+        with open(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+            os.fchmod(handle.fileno(), 0o644)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -143,7 +223,7 @@ def remove_stale_temps(folder: Path) -> int:
 
 # Invisible characters that change nothing a reader sees but break words or hide a
 # sentence end from the splitter: zero-width space, word joiner, soft hyphen, BOM.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\u00ad\ufeff"), None)
+_INVISIBLE = re.compile("[\u200b\u2060\u00ad\ufeff]")
 # ...except that a zero-width space between a word and a capitalised one stands for a space
 # that went missing ("Skerry\u200bPoint").
 _GLUED_WORDS = re.compile(r"(?<=[a-z.,;:!?])\u200b(?=[A-Z])")
@@ -151,6 +231,9 @@ _GLUED_WORDS = re.compile(r"(?<=[a-z.,;:!?])\u200b(?=[A-Z])")
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 # Control characters other than tab and newline (C0 and C1).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What marks binary data read as text: the replacement character and C0 controls other
+# than tab, newline, carriage return and form feed.
+_ODD = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
@@ -166,8 +249,7 @@ def _looks_like_utf16(raw: bytes) -> bool:
 def _mostly_controls(text: str) -> bool:
     """Binary data read as text: many control or undecodable characters."""
     sample = text[:8192]
-    odd = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
-    return odd > max(2, len(sample) // 100)
+    return len(_ODD.findall(sample)) > max(2, len(sample) // 100)
 
 
 def decode_text(raw: bytes, path: Path | str) -> str:
@@ -208,7 +290,12 @@ def decode_text(raw: bytes, path: Path | str) -> str:
         raise binary
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", _ESCAPES.sub("", text))
-    text = _GLUED_WORDS.sub(" ", text).translate(_INVISIBLE)
+    # Each pattern runs only where its characters occur: most files have none, and looking
+    # for a character is much faster than running a pattern over the whole text.
+    if "\u200b" in text:
+        text = _GLUED_WORDS.sub(" ", text)
+    if any(ch in text for ch in "\u200b\u2060\u00ad\ufeff"):
+        text = _INVISIBLE.sub("", text)
     if not text.strip():
         raise InputError("the file is empty", path=path, hint="give a file with some text in it")
     return text

@@ -28,6 +28,7 @@ def init_channel(folder: Path) -> InitResult:
         "episodes/templates/intro.md.j2": _package_text("templates", "intro.md.j2"),
         "episodes/templates/outro.md.j2": _package_text("templates", "outro.md.j2"),
         "voices/default.toml": _package_text("voices", "default.toml"),
+        "voices/natural.toml": _package_text("voices", "natural.toml"),
         "voices/lexicon.toml": _package_text("data", "lexicon.toml"),
         "build/.gitkeep": "",
     }

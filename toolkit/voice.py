@@ -17,13 +17,13 @@ from typing import Any
 from toolkit.errors import ConfigError
 from toolkit.files import parse_toml, read_text
 
-ENGINES = ("espeak", "gtts")
+ENGINES = ("espeak", "gtts", "piper")
 
 
 @dataclass(frozen=True)
 class VoiceProfile:
     name: str
-    engine: str  # "espeak" (offline) or "gtts" (online)
+    engine: str  # "espeak" or "piper" (offline) or "gtts" (online)
     language: str  # espeak voice ("en-us", "en-gb") or gTTS language ("en")
     rate: int  # engine speaking rate setting, words per minute (espeak)
     pitch: int  # 0..99 (espeak)
@@ -38,6 +38,10 @@ class VoiceProfile:
     sentence_ms: int = 0  # measured time every sentence takes beyond its words
     lexicon: str | None = None  # extra lexicon file, relative to the voices folder
     source: str = "<built-in>"  # the file the profile came from
+    model: str | None = None  # piper: a voice .onnx (relative to the profile); None: bundled
+    length_scale: float = 1.0  # piper: phoneme lengths (> 1 speaks slower)
+    noise_scale: float = 0.0  # piper: generator noise (0 keeps rebuilds byte-identical)
+    noise_w_scale: float = 0.0  # piper: phoneme width noise (0 keeps rebuilds byte-identical)
 
     @property
     def online(self) -> bool:
@@ -120,6 +124,7 @@ def parse_voice(name: str, text: str, source: str) -> VoiceProfile:
     """Parse and validate one profile; every problem names the file and the setting."""
     data = parse_toml(text, source, "voice profile")
     known = {"engine", "language", "rate", "pitch", "tld", "slow", "sample_rate", "lexicon"}
+    known |= {"model", "length_scale", "noise_scale", "noise_w_scale"}
     tables = {
         "pauses": {"sentence", "paragraph", "segment"},
         "estimate": {"words_per_minute", "comma_pause_ms", "sentence_ms"},
@@ -160,7 +165,7 @@ def parse_voice(name: str, text: str, source: str) -> VoiceProfile:
         sentence_pause_ms=_get(pauses, "sentence", int, 350, source, "pauses."),
         paragraph_pause_ms=_get(pauses, "paragraph", int, 700, source, "pauses."),
         segment_pause_ms=_get(pauses, "segment", int, 1200, source, "pauses."),
-        sample_rate=_get(data, "sample_rate", int, 22050 if engine == "espeak" else 24000, source),
+        sample_rate=_get(data, "sample_rate", int, 24000 if engine == "gtts" else 22050, source),
         words_per_minute=_get(
             estimate, "words_per_minute", float, float(rate), source, "estimate."
         ),
@@ -168,6 +173,10 @@ def parse_voice(name: str, text: str, source: str) -> VoiceProfile:
         sentence_ms=_get(estimate, "sentence_ms", int, 0, source, "estimate."),
         lexicon=data.get("lexicon"),
         source=source,
+        model=_get(data, "model", str, "", source) or None,
+        length_scale=_get(data, "length_scale", float, 1.0, source),
+        noise_scale=_get(data, "noise_scale", float, 0.0, source),
+        noise_w_scale=_get(data, "noise_w_scale", float, 0.0, source),
     )
     _check_ranges(profile)
     return profile
@@ -195,6 +204,14 @@ def _check_ranges(p: VoiceProfile) -> None:
             f"estimate.comma_pause_ms must be 0 to 2000, not {p.comma_pause_ms}",
         )
     )
+    checks.append(
+        (
+            0.25 <= p.length_scale <= 4.0,
+            f"length_scale must be between 0.25 and 4, not {p.length_scale:g}",
+        )
+    )
+    for noise, label in ((p.noise_scale, "noise_scale"), (p.noise_w_scale, "noise_w_scale")):
+        checks.append((0.0 <= noise <= 2.0, f"{label} must be between 0 and 2, not {noise:g}"))
     for pause, label in (
         (p.sentence_pause_ms, "sentence"),
         (p.paragraph_pause_ms, "paragraph"),

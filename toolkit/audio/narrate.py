@@ -15,6 +15,7 @@ from toolkit.audio.cache import SpeechCache, cache_key
 from toolkit.audio.engine import Engine, Speech
 from toolkit.audio.ffmpeg import ffmpeg_exe
 from toolkit.audio.mp3 import Chapter, Tags, encode_mp3
+from toolkit.audio.music import extend_timeline, mix_music
 from toolkit.audio.wordmarks import token_times
 from toolkit.channel import Channel
 from toolkit.files import temp_name, write_atomic
@@ -28,6 +29,8 @@ from toolkit.voice import VoiceProfile
 CACHE_DIR = Path("build") / ".cache" / "speech"
 # Below this many sentences to synthesize a second process costs more than it saves.
 PARALLEL_MIN = 24
+# A Piper sentence costs about 100x an espeak one: a few are worth a second process.
+PARALLEL_MIN_PIPER = 4
 
 Progress = Callable[[int, int], None]
 
@@ -37,6 +40,10 @@ def make_engine(voice: VoiceProfile) -> Engine:
         from toolkit.audio.gtts_engine import GttsEngine
 
         return GttsEngine(voice)
+    if voice.engine == "piper":
+        from toolkit.audio.piper_engine import PiperEngine
+
+        return PiperEngine(voice)
     from toolkit.audio.espeak import EspeakEngine
 
     return EspeakEngine(voice)
@@ -78,12 +85,14 @@ def synthesize_all(
     done = from_cache
     if progress:
         progress(done, len(texts))
-    use_pool = workers > 1 and not voice.online and len(missing) >= PARALLEL_MIN
+    least = PARALLEL_MIN_PIPER if voice.engine == "piper" else PARALLEL_MIN
+    use_pool = workers > 1 and not voice.online and len(missing) >= least
     if use_pool:
         with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
             jobs = [(voice, text_of[k]) for k in missing]
+            chunk = 1 if voice.engine == "piper" else 8  # slow sentences: balance the cores
             for key, speech in zip(
-                missing, pool.map(_synthesize_one, jobs, chunksize=8), strict=True
+                missing, pool.map(_synthesize_one, jobs, chunksize=chunk), strict=True
             ):
                 cache.put(key, speech)
                 found[key] = speech
@@ -175,6 +184,12 @@ def narrate(
     )
     pcm, speech_times = join_audio(episode, synthesis.speeches, voice)
     timeline = lay_out(episode, cues, speech_times, channel.rules)
+    # The music bed goes under the intro and outro before the encode measures loudness.
+    spoken = [(s.start_ms, s.end_ms) for s in speech_times.sentences]
+    pcm, rung = mix_music(
+        pcm, voice.sample_rate, timeline, spoken, channel.music, root, channel.source
+    )
+    timeline = extend_timeline(timeline, rung)
     chapters = [Chapter(c.start_ms, c.end_ms, c.title) for c in segment_chapters(timeline)]
     tags = Tags(title=episode.title, artist=channel.name, album=channel.name, track=episode.number)
     target = folder / mp3_name
@@ -192,9 +207,10 @@ def narrate(
     )
 
 
-def default_workers(wanted: int = 2) -> int:
-    """Processes for synthesis: as many as wanted, at most one per core."""
-    return max(1, min(wanted, os.cpu_count() or 1))
+def default_workers(wanted: int | None = None) -> int:
+    """Processes for synthesis: one per core, or as many as wanted up to that."""
+    cores = os.cpu_count() or 1
+    return max(1, min(wanted or cores, cores))
 
 
 ENCODE_DIR = Path("build") / ".cache" / "mp3"

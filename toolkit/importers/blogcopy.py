@@ -2,7 +2,7 @@
 
 Nothing in the text says which short line is a section heading and which an image
 caption, so each is decided from evidence, written down as the reason next to it in the
-episode file. The evidence is of three kinds:
+episode file. The evidence is of four kinds:
 
 * the line itself: a question or a leading year reads as a heading; a photo credit,
   parentheses, a comma-separated description, a trailing date ("in 1934") or a long line
@@ -12,7 +12,8 @@ episode file. The evidence is of three kinds:
   names ("Ada Morrow") explain the capitals of a sentence-case caption;
 * the position: a heading must be followed by a paragraph before the next heading or the
   end, rarely comes before the opening paragraph, and usually comes after an image of the
-  previous section rather than before the image of its own.
+  previous section rather than before the image of its own;
+* the story (importers.story): names from the paragraphs around lean caption.
 
 Posts are separated by the theme's "Posted on … Leave a comment" line; page chrome that
 comes along with a copy (share buttons, widget lists, comment forms) is dropped.
@@ -30,6 +31,7 @@ from toolkit.errors import SourceError
 from toolkit.importers.boilerplate import boilerplate_positions, is_signature
 from toolkit.importers.chrome import is_chrome_line, is_cut_marker
 from toolkit.importers.post import Block, BlockKind, LeftOut, Post, clean_text
+from toolkit.importers.story import weigh_story, word_is_gerund
 
 # A paragraph is rarely this short, a caption or heading rarely this long.
 MAX_SHORT_WORDS = 30
@@ -407,6 +409,7 @@ def _build_post(chunks: list[Chunk], source: str, where: str) -> Post:
         [body[i].text for i in kept],
         [short[i] for i in kept],
         boilerplate_after=bool(dropped) and max(dropped) == len(body) - 1,
+        title=title_chunk.text,
     )
     if not any(block.kind == "paragraph" for block in blocks):
         raise SourceError(
@@ -596,8 +599,8 @@ def _case_style(raw_words: Sequence[str], vocabulary: _Vocabulary) -> tuple[str,
         for word in words
     ]
     for index, kind in enumerate(kinds):
-        if kind != "unknown":
-            continue
+        if kind != "unknown" or (index == 0 and word_is_gerund(words[0])):
+            continue  # "Inventing Major Martin": a verb, not part of the name after it
         before = index > 0 and kinds[index - 1] == "name" and raw_words[index - 1][-1:] not in ",:;"
         after = (
             index + 1 < len(kinds)
@@ -661,7 +664,7 @@ def _mentions(paragraph: str, raw_words: Sequence[str]) -> bool:
 
 
 def classify(
-    texts: Sequence[str], short: Sequence[bool], *, boilerplate_after: bool = False
+    texts: Sequence[str], short: Sequence[bool], *, boilerplate_after: bool = False, title: str = ""
 ) -> list[Block]:
     """Give every piece its kind: paragraphs stay, each run of short lines is decided together.
 
@@ -685,6 +688,23 @@ def classify(
         features_ = [features(texts[i], vocabulary, previous) for i in range(index, end)]
         runs.append((index, features_, not any(not s for s in short[:index]), end == len(texts)))
         index = end
+    # What the paragraphs around each line talk about, and whether the post has headings.
+    lines = [texts[first + i] for first, run, _, _ in runs for i in range(len(run))]
+    around = [
+        (texts[first - 1] if first else "", "" if last else texts[first + len(run)])
+        for first, run, _, last in runs
+        for _ in run
+    ]
+    weighed = iter(
+        weigh_story(
+            lines,
+            [f for r in runs for f in r[1]],
+            around,
+            title,
+            vocabulary.kind,
+        )
+    )
+    runs = [(first, [next(weighed) for _ in run], a, b) for first, run, a, b in runs]
     labels = [_best_labels(run, at_start=start, at_end=end) for _, run, start, end in runs]
     runs = _match_heading_style(runs, labels)
     decided: dict[int, Block] = {}

@@ -7,9 +7,9 @@ before it rather than breaking the whole list.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+from toolkit.files import json_text
 from toolkit.timing.timeline import Timeline
 
 YOUTUBE_MIN_MS = 10_000
@@ -94,4 +94,4 @@ def compose_podcast_json(timeline: Timeline, title: str, podcast: str, audio: st
             for c in segment_chapters(timeline)
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc)

@@ -14,7 +14,7 @@ autoescaping on, so a `<`, `&` or quote in a title, caption or cue shows as text
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,10 +25,12 @@ from markupsafe import Markup
 
 from toolkit.channel import Channel
 from toolkit.errors import ToolkitError
+from toolkit.handoff.shotlist import editor_timecode, place_markers, place_shots
 from toolkit.outputs.chapters import clock, segment_chapters
 from toolkit.outputs.script import duration
 from toolkit.text.assemble import Episode, Paragraph, Segment, Visual
-from toolkit.timing.timeline import AUDIO, ESTIMATE, TimedCue, Timeline
+from toolkit.timing.cue import Cue
+from toolkit.timing.timeline import AUDIO, ESTIMATE, RECORDING, TimedCue, Timeline
 
 PAGE_TEMPLATE = "page.html.j2"
 CATALOGUE_TEMPLATE = "catalogue.html.j2"
@@ -64,8 +66,9 @@ def catalogue_entry(episode: Episode, timeline: Timeline) -> CatalogueEntry:
     )
 
 
-def read_catalogue_entry(timing_json: str, source: str = "timing.json") -> CatalogueEntry:
-    """The catalogue's line for a kit built earlier, from its timing.json text.
+def read_catalogue_entry(timing_json: str | bytes, source: str = "timing.json") -> CatalogueEntry:
+    """The catalogue's line for a kit built earlier, from its timing.json text (or its bytes:
+    the toolkit wrote it as UTF-8 JSON, so it needs none of the care a creator's file does).
 
     The catalogue lists every kit in build/, not only the episodes of this run, and
     timing.json is the one file every kit has that says all the catalogue needs."""
@@ -118,6 +121,8 @@ def stamp(ms: int) -> str:
 
 
 def timing_label(source: str) -> str:
+    if source == RECORDING:
+        return "aligned to your recording"
     return "measured from the audio" if source == AUDIO else "estimated"
 
 
@@ -267,6 +272,8 @@ def compose_page(
     channel: Channel,
     findings: Sequence[str],
     audio_file: str | None,
+    cues: tuple[Cue, ...] = (),
+    recording: Mapping[str, Any] | None = None,
 ) -> str:
     """build/<slug>/index.html: player, live subtitle, chapters, the script with every cue,
     the timing summary and the linter's findings. `audio_file` is the narration's name
@@ -279,7 +286,15 @@ def compose_page(
             hint="compose the page from the timeline of the same build",
         )
     segments = _segment_views(episode, timeline)
+    # The hand-off (shot list and markers) needs the cues the timeline was laid out from.
+    shots = place_shots(episode, cues, timeline) if cues else ()
     context = {
+        "shots": [(s, editor_timecode(s.start_ms, channel.video)) for s in shots],
+        "markers": [
+            (m, editor_timecode(m.at_ms, channel.video)) for m in place_markers(timeline, shots)
+        ]
+        if cues
+        else [],
         "channel": channel,
         "episode": episode,
         "timeline": timeline,
@@ -287,7 +302,11 @@ def compose_page(
         "findings": list(findings),
         "audio_file": audio_file,
         "timing_label": timing_label(timeline.source),
-        "measured": timeline.source == AUDIO,
+        "measured": timeline.source in (AUDIO, RECORDING),
+        # A kit on the creator's recording: where it and the script disagree, and the cues
+        # whose alignment is uncertain (toolkit.align.follow.Following.page_view).
+        "mismatches": list(recording["mismatches"]) if recording else [],
+        "low_cues": set(recording["low_cues"]) if recording else set(),
         "long": timeline.total_ms >= 3_600_000,
         "cue_json": script_json(_cue_data(timeline)),
     }

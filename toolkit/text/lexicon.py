@@ -56,7 +56,16 @@ def load_lexicon(paths: Sequence[Path]) -> Lexicon:
     entries: list[LexiconEntry] = []
     for path in paths:
         entries.extend(parse_lexicon(_read(path), path))
-    return build_lexicon(entries)
+    lexicon = build_lexicon(entries)
+    # An equal lexicon loaded before is given back instead, so the words it memoised for
+    # earlier episodes of the process (Lexicon._tokens) serve the next one too.
+    if len(_LOADED) >= _LOADED_LIMIT:
+        _LOADED.clear()
+    return _LOADED.setdefault(lexicon, lexicon)
+
+
+_LOADED: dict[Lexicon, Lexicon] = {}
+_LOADED_LIMIT = 16
 
 
 def build_lexicon(entries: Iterable[LexiconEntry]) -> Lexicon:

@@ -2,12 +2,19 @@
 
 Checks, each with its reason:
 - names spelled two ways (a rare one-letter variant of a frequent name, captions too):
-  the narrator will say both, and viewers notice;
+  the narrator will say both, and viewers notice. Inflections are not variants: plurals and
+  possessives (Koreans, Korean's), -n/-ny (Korea, Korean, German, Germany), -an/-ans, -ese,
+  -ish, -i, and the same endings on the last part of a hyphenated name (West-Germany);
 - sentences over 40 words: hard to narrate in one breath, hard to follow by ear;
 - tokens the normalizer could not turn into words: the engine would spell them out;
 - unbalanced quotes or brackets: usually a typo, and they confuse the sentence splitter;
 - leftover markup (**, [links](), <tags>, {{ }}): it would be read aloud or shown;
 - cues that break the subtitle rules with the estimated timing.
+
+The episode page shows exactly these findings for its episode (toolkit.build.lint_plan is
+the one call both use): the episode's own text counts its names, and the estimated timing
+times its cues, so a kit depends on its own inputs only. `toolkit lint --channel-names`
+also counts names across the whole channel.
 """
 
 from __future__ import annotations
@@ -72,12 +79,54 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+# Endings that make another form of the same name, and what the stem must end with for
+# each: Korean -> Koreans, Korea -> Korean, German -> Germany, Iraq -> Iraqi.
+_INFLECTIONS = (
+    ("s", ""),
+    ("'s", ""),
+    ("’s", ""),
+    ("es", "sxhz"),
+    ("n", "aeio"),
+    ("y", "n"),
+    ("an", ""),
+    ("ans", ""),
+    ("ian", ""),
+    ("ese", ""),
+    ("ish", ""),
+    ("i", "q"),
+)
+
+
+def _inflected(stem: str, word: str) -> bool:
+    """`word` is `stem` with an inflectional ending (see _INFLECTIONS)."""
+    if len(word) <= len(stem) or not word.startswith(stem):
+        return False
+    ending = word[len(stem) :]
+    return any(
+        ending == suffix and (not after or stem[-1:] in after) for suffix, after in _INFLECTIONS
+    )
+
+
+def is_inflection(a: str, b: str) -> bool:
+    """Two forms of one name rather than two spellings: Korean/Koreans, Korea/Korean,
+    German/Germany, West-German/West-Germany (the same first parts, the last inflected)."""
+    head_a, _, last_a = a.rpartition("-")
+    head_b, _, last_b = b.rpartition("-")
+    if head_a != head_b:
+        return False
+    return _inflected(last_a, last_b) or _inflected(last_b, last_a)
+
+
 def _variant_of(name: str, counts: Counter[str], frequent: Sequence[str]) -> str | None:
     mine = counts[name]
     if mine > 2 or len(name) < 5:
         return None
     for other in frequent:
-        if counts[other] >= max(3, 3 * mine) and _one_edit_apart(name, other):
+        if (
+            counts[other] >= max(3, 3 * mine)
+            and _one_edit_apart(name, other)
+            and not is_inflection(name, other)
+        ):
             return other
     return None
 
@@ -89,12 +138,14 @@ def lint_episode(
     channel_names: Counter[str] | None = None,
     lexicon: Lexicon = EMPTY_LEXICON,
 ) -> list[Finding]:
-    """Findings for one episode; `channel_names` adds the whole channel's spelling."""
+    """Findings for one episode; names are counted in the episode itself unless
+    `channel_names` gives the counts of the whole channel."""
     path = episode.path
     names = channel_names if channel_names is not None else name_counts([episode])
     frequent = [n for n, c in names.most_common() if c >= 3 and len(n) >= 5]
     findings: list[Finding] = []
     reported: set[tuple[int, str]] = set()
+    variants: dict[str, str | None] = {}  # what _variant_of said for each name met
     for seg in episode.segments:
         if seg.kind != "section":
             continue  # template text is checked by rendering, not by the linter
@@ -102,7 +153,9 @@ def lint_episode(
             line = block.line
             text = block.text if isinstance(block, Visual) else _paragraph_text(block)
             for name in _NAME.findall(text):
-                other = _variant_of(name, names, frequent)
+                if name not in variants:
+                    variants[name] = _variant_of(name, names, frequent)
+                other = variants[name]
                 if other and (line, name) not in reported:
                     reported.add((line, name))
                     findings.append(

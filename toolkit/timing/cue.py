@@ -9,6 +9,7 @@ noun, a preposition from its object or a first name from a last name.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -155,6 +156,34 @@ def _best_breaks(
     return best
 
 
+def _best_breaks_known(
+    words: Sequence[str], ends: Sequence[int], pairs: Sequence[float], rules: SubtitleRules
+) -> tuple[float, tuple[int, ...]] | None:
+    """`_best_breaks` (the same result) for words whose running ends (`ends[i]`: after
+    word i) and break costs (`pairs[p]`: before word p) are already known: the splitter
+    asks this for every longer prefix of a sentence, so it looks only at the breaks that
+    leave the second line short enough."""
+    width = rules.max_line_chars
+    n = len(words)
+    total = ends[n - 1] - 1
+    if total <= width:
+        return 0.0, ()
+    if rules.max_lines < 2:
+        return None
+    best: tuple[float, tuple[int, ...]] | None = None
+    # The second line fits from the first p with ends[p - 1] >= total - width on.
+    for p in range(bisect.bisect_left(ends, total - width, 0, n - 1) + 1, n):
+        first = ends[p - 1] - 1
+        if first > width:
+            break
+        cost = pairs[p] + abs(first - (total - ends[p - 1])) / 6.0
+        if best is None or cost < best[0]:
+            best = (cost, (p,))
+    if best is None and rules.max_lines >= 3:
+        return _best_breaks(words[:n], rules)
+    return best
+
+
 def layout(words: Sequence[str], rules: SubtitleRules) -> tuple[str, ...] | None:
     """Lay words out in at most `max_lines` lines of `max_line_chars`; one line when it
     fits, else balanced lines broken at the best places. None when impossible."""
@@ -194,50 +223,62 @@ def split_sentence(
     token_ms: Sequence[int],
     rules: SubtitleRules,
     max_ms: int,
+    words_of: Sequence[Sequence[str]] | None = None,
 ) -> list[tuple[int, int]]:
     """Token ranges of one sentence, each fitting a cue; as few and as even as possible,
-    cut where the text breaks naturally and where the lines inside lay out well."""
+    cut where the text breaks naturally and where the lines inside lay out well.
+    `words_of` (each token's display split into words) may be given when already known."""
     ranges: list[tuple[int, int]] = []
     start, n = 0, len(tokens)
-    words_of = [t.display.split() for t in tokens]
+    displays = [t.display for t in tokens]
+    if words_of is None:
+        words_of = [d.split() for d in displays]
     width = rules.max_line_chars
+    max_chars, max_lines, max_cps = rules.max_cue_chars, rules.max_lines, rules.max_cps
+    min_gap, min_duration = rules.min_gap_ms, rules.min_duration_ms
     while start < n:
         total_ms = sum(token_ms[start:n])
         chars = _display_len(tokens, start, n)
-        if total_ms <= max_ms and chars <= rules.max_cue_chars:
+        if total_ms <= max_ms and chars <= max_chars:
             rest = [w for ws in words_of[start:n] for w in ws]
-            if _greedy_lines(rest, width) <= rules.max_lines:
+            if _greedy_lines(rest, width) <= max_lines:
                 ranges.append((start, n))
                 break
         pieces = max(
             2,
-            math.ceil(chars / (rules.max_cue_chars * 0.92)),
+            math.ceil(chars / (max_chars * 0.92)),
             math.ceil(total_ms / (max_ms * 0.92)),
         )
         target = chars / pieces
+        spread = max(target, 1.0)
         best_end, best_cost = start + 1, math.inf
         acc_ms, length, lines, used = 0, -1, 1, -1
         words: list[str] = []
+        ends: list[int] = []  # after each word, as _best_breaks counts
+        pairs: list[float] = []  # break cost before each word
         for end in range(start + 1, n):
             acc_ms += token_ms[end - 1]
-            length += 1 + len(tokens[end - 1].display)
+            length += 1 + len(displays[end - 1])
             for w in words_of[end - 1]:  # greedy line filling grows word by word
-                if used + 1 + len(w) <= width:
-                    used += 1 + len(w)
+                size = len(w)
+                if used + 1 + size <= width:
+                    used += 1 + size
                 else:
-                    lines, used = lines + 1, len(w)
+                    lines, used = lines + 1, size
+                pairs.append(break_cost(words[-1], w) if words else 0.0)
+                ends.append((ends[-1] if ends else 0) + size + 1)
                 words.append(w)
-            if length > rules.max_cue_chars or acc_ms > max_ms or lines > rules.max_lines:
+            if length > max_chars or acc_ms > max_ms or lines > max_lines:
                 break
-            cost = break_cost(tokens[end - 1].display, tokens[end].display)
-            cost += 4.0 * abs(length - target) / max(target, 1.0)
+            cost = break_cost(displays[end - 1], displays[end])
+            cost += 4.0 * abs(length - target) / spread
             # Inside a sentence a piece is on screen only while it is said: keep it readable.
-            if length * 1000 > rules.max_cps * max(acc_ms - rules.min_gap_ms, 1):
+            if length * 1000 > max_cps * max(acc_ms - min_gap, 1):
                 cost += 6.0
-            if acc_ms - rules.min_gap_ms < rules.min_duration_ms:
+            if acc_ms - min_gap < min_duration:
                 cost += 8.0
             if length > width:
-                inner = _best_breaks(words, rules)
+                inner = _best_breaks_known(words, ends, pairs, rules)
                 cost += 0.5 * inner[0] if inner is not None else 20.0
             if cost < best_cost:
                 best_end, best_cost = end, cost
@@ -259,11 +300,13 @@ def split_cues(
     for seg_index, seg in enumerate(episode.segments):
         sentences = seg.sentences
         durations: list[list[int]] = []
+        words: list[list[list[str]]] = []  # each token's words, per sentence
         after: list[tuple[int, int]] = []  # (pause, break strength) after each sentence
         paragraphs = seg.paragraphs
         for pi, para in enumerate(paragraphs):
             for ti, sentence in enumerate(para.sentences):
-                _check_words(sentence, rules, episode.path)
+                words.append([t.display.split() for t in sentence.tokens])
+                _check_words(sentence, words[-1], rules, episode.path)
                 durations.append([token_ms(t) for t in sentence.tokens])
                 if ti < len(para.sentences) - 1:
                     after.append((voice.sentence_pause_ms, 1))
@@ -273,7 +316,10 @@ def split_cues(
                     after.append((voice.segment_pause_ms, 3))
         packer = _Packer(sentences, durations, after, rules, max_ms)
         for k, sentence in enumerate(sentences):
-            for a, b in split_sentence(sentence.tokens, durations[k], rules, max_ms):
+            # Each word with the space after it, as " ".join(_words(tokens)) counts them.
+            sizes = (sum(len(w) + 1 for w in ws) for ws in words[k])
+            packer.chars_before.append([0, *itertools.accumulate(sizes)])
+            for a, b in split_sentence(sentence.tokens, durations[k], rules, max_ms, words[k]):
                 packer.groups.append([_Piece(k, a, b)])
         packer.merge_short()
         for group in packer.groups:
@@ -292,6 +338,14 @@ class _Packer:
     rules: SubtitleRules
     max_ms: int
     groups: list[list[_Piece]] = field(default_factory=list)
+    # Running sums per sentence (index i: tokens before i), so a group's length in time and
+    # in characters costs a few subtractions however often the packer asks. chars_before
+    # is filled in by the caller, which has the words at hand.
+    chars_before: list[list[int]] = field(default_factory=list)
+    _ms_before: list[list[int]] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self._ms_before = [[0, *itertools.accumulate(d)] for d in self.durations]
 
     def _gap(self, piece: _Piece) -> tuple[int, int]:
         if piece.end < len(self.sentences[piece.sentence].tokens):
@@ -300,11 +354,21 @@ class _Packer:
 
     def ms(self, group: Sequence[_Piece]) -> int:
         total = 0
+        last = len(group) - 1
         for n, piece in enumerate(group):
-            total += sum(self.durations[piece.sentence][piece.start : piece.end])
-            if n < len(group) - 1:
+            before = self._ms_before[piece.sentence]
+            total += before[piece.end] - before[piece.start]
+            if n < last:
                 total += self._gap(piece)[0]
         return total
+
+    def chars(self, group: Sequence[_Piece]) -> int:
+        """len(" ".join(_words(self.tokens(group)))), from the running sums."""
+        total = 0
+        for piece in group:
+            before = self.chars_before[piece.sentence]
+            total += before[piece.end] - before[piece.start]
+        return max(total - 1, 0)
 
     def tokens(self, group: Sequence[_Piece]) -> list[Token]:
         return [t for p in group for t in self.sentences[p.sentence].tokens[p.start : p.end]]
@@ -317,15 +381,23 @@ class _Packer:
         return min(ms + pause - self.rules.min_gap_ms, ms + linger)
 
     def needs_help(self, group: Sequence[_Piece]) -> bool:
-        chars = len(" ".join(_words(self.tokens(group))))
-        too_fast = chars * 1000 > self.rules.max_cps * self.shown(group, MAX_READING_LINGER_MS)
-        return too_fast or self.shown(group, MAX_LINGER_MS) < self.rules.min_duration_ms
+        rules = self.rules
+        ms = self.ms(group)
+        pause = self._gap(group[-1])[0]
+        # shown(group, linger), with the group's length worked out once
+        reading = min(ms + pause - rules.min_gap_ms, ms + MAX_READING_LINGER_MS)
+        if self.chars(group) * 1000 > rules.max_cps * reading:
+            return True
+        return min(ms + pause - rules.min_gap_ms, ms + MAX_LINGER_MS) < rules.min_duration_ms
 
     def fits(self, group: Sequence[_Piece]) -> bool:
         # Joining is the last resort for a cue too short to read: it may use the whole
         # maximum duration, not only the planning margin the splitter keeps.
-        limit = max(self.max_ms, self.rules.max_duration_ms - self.rules.min_gap_ms)
-        return _fits(self.tokens(group), self.rules, self.ms(group), limit)
+        rules = self.rules
+        limit = max(self.max_ms, rules.max_duration_ms - rules.min_gap_ms)
+        if self.ms(group) > limit or self.chars(group) > rules.max_cue_chars:
+            return False  # what _fits would say, before it lists the words
+        return _fits(self.tokens(group), rules, self.ms(group), limit)
 
     def merge_short(self) -> None:
         """Join a piece too short (or too fast) to read with a neighbour when the two fit
@@ -400,10 +472,13 @@ def _make_cue(
     )
 
 
-def _check_words(sentence: Sentence, rules: SubtitleRules, path: str) -> None:
-    for token in sentence.tokens:
-        for word in token.display.split():
-            if len(word) > rules.max_line_chars:
+def _check_words(
+    sentence: Sentence, words: Sequence[Sequence[str]], rules: SubtitleRules, path: str
+) -> None:
+    width = rules.max_line_chars
+    for token_words in words:
+        for word in token_words:
+            if len(word) > width:
                 raise EpisodeError(
                     f"a word of {len(word)} characters cannot fit a subtitle line of "
                     f"{rules.max_line_chars} ({word[:24]}…)",

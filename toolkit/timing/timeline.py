@@ -9,13 +9,15 @@ All times are int milliseconds.
 
 from __future__ import annotations
 
-import json
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from toolkit.channel import SubtitleRules
+from toolkit.files import json_text
 from toolkit.text.assemble import Episode, Segment
 from toolkit.text.speak import Token
 from toolkit.timing.cue import MAX_LINGER_MS, MAX_READING_LINGER_MS, Cue
@@ -23,6 +25,7 @@ from toolkit.voice import VoiceProfile
 
 ESTIMATE = "estimate"
 AUDIO = "audio"
+RECORDING = "recording"  # the creator's own recording, aligned (toolkit.align)
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _CLAUSE_END = (",", ";", ":", "—", "–")
@@ -82,12 +85,25 @@ class RateModel:
         return self.ms_per_word * spoken_units(token.spoken) if token.spoken else 0.0
 
     def token_ms(self, token: Token) -> int:
-        if not token.spoken:
-            return 0
-        ms = self.ms_per_word * spoken_units(token.spoken)
-        if token.display.endswith(_CLAUSE_END):
-            ms += self.comma_pause_ms
-        return round(ms)
+        # Asked for every token several times an episode: remembered per spoken text.
+        return _token_ms(
+            self.ms_per_word, self.comma_pause_ms, token.spoken, token.display.endswith(_CLAUSE_END)
+        )
+
+    def tokens_ms(self, tokens: Sequence[Token]) -> list[int]:
+        """token_ms of each token, in one call (a sentence at a time: every estimate's loop)."""
+        mpw, pause, end = self.ms_per_word, self.comma_pause_ms, _CLAUSE_END
+        return [_token_ms(mpw, pause, t.spoken, t.display.endswith(end)) for t in tokens]
+
+
+@lru_cache(maxsize=131072)
+def _token_ms(ms_per_word: float, comma_pause_ms: int, spoken: str, clause_end: bool) -> int:
+    if not spoken:
+        return 0
+    ms = ms_per_word * spoken_units(spoken)
+    if clause_end:
+        ms += comma_pause_ms
+    return round(ms)
 
 
 @dataclass(frozen=True)
@@ -120,22 +136,44 @@ def pause_after(
 
 def estimate_segments_ms(segments: tuple[Segment, ...], voice: VoiceProfile) -> int:
     """Length of a run of segments, used while assembling (templates speak of it)."""
+    return segment_estimator(voice)(segments)
+
+
+def segment_estimator(voice: VoiceProfile) -> Callable[[tuple[Segment, ...]], int]:
+    """estimate_segments_ms for one assembly: it asks for the same segments several times
+    (the body, then with the intro and outro), so each segment object is timed once."""
     model = RateModel.for_voice(voice)
+    known: dict[int, tuple[Segment, tuple[int, int]]] = {}
+
+    def estimate(segments: tuple[Segment, ...]) -> int:
+        total = 0
+        last = len(segments) - 1
+        for si, seg in enumerate(segments):
+            hit = known.get(id(seg))
+            if hit is None or hit[0] is not seg:
+                hit = known[id(seg)] = (seg, _segment_ms(seg, voice, model))
+            total += hit[1][si == last]
+        return total
+
+    return estimate
+
+
+def _segment_ms(seg: Segment, voice: VoiceProfile, model: RateModel) -> tuple[int, int]:
+    """A segment's estimated length when another segment follows it, and when it is last
+    (no pause after its last sentence)."""
     total = 0
-    for si, seg in enumerate(segments):
-        paragraphs = seg.paragraphs
-        for pi, para in enumerate(paragraphs):
-            for ti, sentence in enumerate(para.sentences):
-                total += sum(model.token_ms(t) for t in sentence.tokens) + voice.sentence_ms
-                total += pause_after(
-                    voice,
-                    ti == len(para.sentences) - 1,
-                    ti == len(para.sentences) - 1 and pi == len(paragraphs) - 1,
-                    ti == len(para.sentences) - 1
-                    and pi == len(paragraphs) - 1
-                    and si == len(segments) - 1,
-                )
-    return total
+    tail = 0  # the pause after the segment's last sentence, which a last segment leaves out
+    paragraphs = seg.paragraphs
+    for pi, para in enumerate(paragraphs):
+        count = len(para.sentences)
+        for ti, sentence in enumerate(para.sentences):
+            total += sum(model.tokens_ms(sentence.tokens)) + voice.sentence_ms
+            last_t = ti == count - 1
+            last_p = last_t and pi == len(paragraphs) - 1
+            pause = pause_after(voice, last_t, last_p, False)
+            total += pause
+            tail = pause if last_p else 0
+    return total, total - tail
 
 
 def estimate_speech(episode: Episode, voice: VoiceProfile) -> SpeechTimes:
@@ -152,9 +190,9 @@ def estimate_speech(episode: Episode, voice: VoiceProfile) -> SpeechTimes:
                 start = clock
                 starts: list[int] = []
                 ends: list[int] = []
-                for token in sentence.tokens:
+                for ms in model.tokens_ms(sentence.tokens):
                     starts.append(clock)
-                    clock += model.token_ms(token)
+                    clock += ms
                     ends.append(clock)
                 # What a sentence takes beyond its words (its onset and final lengthening).
                 clock += voice.sentence_ms
@@ -204,7 +242,14 @@ def lay_out(
 ) -> Timeline:
     """Place cues on the speech: each starts when its first word is heard, stays long
     enough to be read (minimum duration, reading speed, at most MAX_LINGER_MS after its
-    words) and ends at least `min_gap_ms` before the next cue."""
+    words) and ends at least `min_gap_ms` before the next cue.
+
+    When the voice is faster than the rules allow (real audio often is), a cue stays on
+    screen into the pause after it for as long as reading it needs; if the next cue's words
+    come too soon for that, the next cue starts that much later (never before its words).
+    Whatever the speech, every cue written obeys the rule profile, and there is exactly one
+    timed cue per cue, in order (the hand-off and the recording's confidences rely on it):
+    joining cues that are too short to read is the cue packer's job, before timing."""
     starts: list[int] = []
     speech_ends: list[int] = []
     for cue in cues:
@@ -214,20 +259,23 @@ def lay_out(
         speech_ends.append(last.token_ends[cue.last[1]])
     timed: list[TimedCue] = []
     for i, cue in enumerate(cues):
-        start = starts[i]
+        # Never before its words are heard, never before the cue before it has been read.
+        start = max(starts[i], timed[-1].end_ms + rules.min_gap_ms) if timed else starts[i]
         limit = starts[i + 1] - rules.min_gap_ms if i + 1 < len(cues) else speech.total_ms + 2000
         text = "\n".join(cue.lines)
         chars = len(text.replace("\n", " "))
         words_end = max(speech_ends[i], start + 1)
-        readable = start + math.ceil(chars * 1000 / rules.max_cps)
+        needed = max(rules.min_duration_ms, math.ceil(chars * 1000 / rules.max_cps))
         end = max(
             words_end,
             min(start + rules.min_duration_ms, words_end + MAX_LINGER_MS),
-            min(readable, words_end + MAX_READING_LINGER_MS),
+            min(start + needed, words_end + MAX_READING_LINGER_MS),
         )
         end = min(end, limit)
+        # Never shorter than reading it takes: into the pause, past the next cue's words
+        # if it must (the next cue then starts later), never past the longest duration.
+        end = max(end, start + needed)
         end = min(end, start + rules.max_duration_ms)
-        end = max(end, start + 1)
         timed.append(TimedCue(start, end, text, cue.spoken, cue.segment))
     segments = []
     n = len(episode.segments)
@@ -241,10 +289,20 @@ def lay_out(
     return Timeline(speech.source, episode.voice, total, tuple(segments), tuple(timed))
 
 
-def compose_timing_json(timeline: Timeline, title: str, slug: str, number: int) -> str:
-    """timing.json: the machine-readable timeline (a contract other tools read)."""
+def compose_timing_json(
+    timeline: Timeline,
+    title: str,
+    slug: str,
+    number: int,
+    recording: dict[str, Any] | None = None,
+) -> str:
+    """timing.json: the machine-readable timeline (a contract other tools read).
 
-    doc = {
+    `recording` (a kit following the creator's recording) adds "recording" (file, sha256,
+    duration_ms), "mismatches" and a "confidence" per cue; its "confidence" entry is the
+    per-cue list and is not written as a key of its own."""
+
+    doc: dict[str, Any] = {
         "episode": {"title": title, "slug": slug, "number": number},
         "timing_source": timeline.source,
         "voice": timeline.voice,
@@ -271,4 +329,10 @@ def compose_timing_json(timeline: Timeline, title: str, slug: str, number: int) 
             for c in timeline.cues
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if recording is not None:
+        extra = dict(recording)
+        confidence = extra.pop("confidence", ())
+        for cue, value in zip(doc["cues"], confidence, strict=True):
+            cue["confidence"] = value
+        doc.update(extra)
+    return json_text(doc)

@@ -1,0 +1,137 @@
+"""Benchmark: a back catalogue of real prose, through the CLI (`make bench` runs it).
+
+The three sample articles (history prose full of dates, numbers, names and quotes) are
+repeated into a 200-episode channel, each copy with its own number and slug, and built
+without audio through `toolkit build --jobs 1`: one process, start-up included. Then the
+same command with nothing changed, and again after one episode was edited.
+
+Targets (issue: a whole back catalogue): a cold build of at least 60,000 words a second
+(goal 200,000); a build with nothing changed, and one with one changed episode, at most a
+tenth of the cold build. CPU seconds are printed beside the wall-clock ones, since on a
+shared machine the wall clock also measures the neighbours.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EPISODES = 200
+
+
+def make_real_catalogue(folder: Path, count: int = EPISODES) -> None:
+    """The sample channel with its articles repeated into `count` episodes, numbered 1..count
+    (file names NNN-<slug>-N.md, front matter numbers to match)."""
+    samples = sorted((REPO / "episodes").glob("[0-9]*.md"))
+    shutil.copytree(
+        REPO / "episodes", folder / "episodes", ignore=shutil.ignore_patterns("[0-9]*.md")
+    )
+    shutil.copytree(REPO / "voices", folder / "voices")
+    (folder / "build").mkdir(exist_ok=True)
+    for n in range(1, count + 1):
+        sample = samples[(n - 1) % len(samples)]
+        slug = sample.stem.split("-", 1)[1]
+        text = re.sub(r"(?m)^number: \d+$", f"number: {n}", sample.read_text("utf-8"), count=1)
+        (folder / "episodes" / f"{n:03d}-{slug}-{n}.md").write_text(text, "utf-8")
+
+
+def snapshot_code(tmp: Path) -> dict[str, str]:
+    """A copy of the toolkit's code for the runs to use: the code is one of a kit's inputs,
+    so an edit made to the working tree while the benchmark runs would rebuild every kit."""
+    shutil.copytree(
+        REPO / "toolkit", tmp / "code" / "toolkit", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return {**os.environ, "PYTHONPATH": str(tmp / "code")}
+
+
+def _cli(folder: Path, env: dict[str, str], *args: str) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds and stdout of one `toolkit` run in its own process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "toolkit", "-C", str(folder), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=folder.parent,  # not the repository: `-m` would import its toolkit first
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def _words(folder: Path) -> int:
+    total = 0
+    for timing in (folder / "build").glob("*/timing.json"):
+        total += sum(s["words"] for s in json.loads(timing.read_text("utf-8"))["segments"])
+    return total
+
+
+def bench_real_catalogue(tmp: Path) -> dict[str, float]:
+    folder = tmp / "real-catalogue"
+    make_real_catalogue(folder)
+    env = snapshot_code(tmp)
+    build = ("build", "--no-audio", "--jobs", "1")
+    cold, cold_cpu, _ = _cli(folder, env, *build)
+    words = _words(folder)
+    unchanged, unchanged_cpu, said = _cli(folder, env, *build)
+    assert said.strip().endswith(f"{EPISODES} episodes up to date"), said[-300:]
+    episode = sorted((folder / "episodes").glob("007-*.md"))[0]
+    text = episode.read_text("utf-8")
+    episode.write_text(text.replace(". ", ", it seems. ", 1), "utf-8")
+    one, one_cpu, said = _cli(folder, env, *build)
+    assert f"{EPISODES - 1} episodes up to date" in said, said[-300:]
+    episode.write_text(text.replace(". ", ", as told. ", 1), "utf-8")
+    one_only, one_only_cpu, _ = _cli(folder, env, *build, "7")
+    return {
+        "words": words,
+        "cold": cold,
+        "cold_cpu": cold_cpu,
+        "rate": words / cold,
+        "rate_cpu": words / cold_cpu,
+        "unchanged": unchanged,
+        "unchanged_cpu": unchanged_cpu,
+        "one_changed": one,
+        "one_changed_cpu": one_cpu,
+        "one_named": one_only,
+        "one_named_cpu": one_only_cpu,
+    }
+
+
+def report(figures: dict[str, float]) -> list[str]:
+    cold = figures["cold"]
+    return [
+        f"real-prose catalogue: {EPISODES} episodes, {figures['words']:,.0f} words, no audio, "
+        f"one process through the CLI: {cold:.2f} s ({figures['cold_cpu']:.2f} s CPU): "
+        f"{figures['rate']:,.0f} words a second ({figures['rate_cpu']:,.0f} per CPU second; "
+        "target 60,000, goal 200,000)",
+        f"  nothing changed: {figures['unchanged']:.2f} s ({figures['unchanged_cpu']:.2f} s "
+        f"CPU), {figures['unchanged'] / cold:.3f} of the cold build (target <= 0.1)",
+        f"  one episode changed, `toolkit build`: {figures['one_changed']:.2f} s "
+        f"({figures['one_changed_cpu']:.2f} s CPU), {figures['one_changed'] / cold:.3f} of the "
+        "cold build (target <= 0.1)",
+        f"  one episode changed, `toolkit build 7`: {figures['one_named']:.2f} s "
+        f"({figures['one_named_cpu']:.2f} s CPU), {figures['one_named'] / cold:.3f} of the "
+        "cold build",
+    ]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as name:
+        for line in report(bench_real_catalogue(Path(name))):
+            print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The hand-off files of a kit, by file name (markers, labels, shot list)."""
+
+from __future__ import annotations
+
+from toolkit.channel import VideoSettings
+from toolkit.handoff.labels import compose_labels
+from toolkit.handoff.markers import compose_edl, compose_fcpxml
+from toolkit.handoff.shotlist import compose_shotlist, place_markers, place_shots
+from toolkit.text.assemble import Episode
+from toolkit.timing.cue import Cue
+from toolkit.timing.timeline import Timeline
+
+HANDOFF_FILES = ("markers.edl", "markers.fcpxml", "labels.txt", "shotlist.csv")
+
+
+def compose_handoff_files(
+    episode: Episode, cues: tuple[Cue, ...], timeline: Timeline, video: VideoSettings
+) -> dict[str, str]:
+    """markers.edl, markers.fcpxml, labels.txt and shotlist.csv at the timeline's timing."""
+    shots = place_shots(episode, cues, timeline)
+    markers = place_markers(timeline, shots)
+    return {
+        "markers.edl": compose_edl(episode.title, timeline.total_ms, markers, video),
+        "markers.fcpxml": compose_fcpxml(episode.title, timeline.total_ms, markers, video),
+        "labels.txt": compose_labels(markers),
+        "shotlist.csv": compose_shotlist(shots, video),
+    }

@@ -1,0 +1,388 @@
+"""The channel's episode files and kits, read cheaply: which kits need building.
+
+Takes the channel folder; gives the episode files (by path, slug or number), the check
+that no two episodes share a number or slug (from file names and the front matter's own
+`number:`/`slug:` lines, never the bodies), and for each kit the digests of everything it
+is built from (`kit_inputs`, the one list of a kit's inputs) and whether the manifest kept
+from its last build says it is current.
+
+This module is light on purpose (no Markdown, speech or template code is imported), so
+`toolkit build` with nothing to do finishes in a fraction of a second. It reads files;
+the manifest's pure part is `toolkit.outputs.manifest`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from toolkit.channel import CHANNEL_FILE, Channel
+from toolkit.errors import EpisodeError, InputError
+from toolkit.files import decode_text, read_text, write_all_atomic
+from toolkit.outputs.manifest import (
+    Manifest,
+    compose_manifest,
+    digest_bytes,
+    is_current,
+    make_manifest,
+    parse_manifest,
+    scan_front_matter,
+    scanned_number,
+)
+
+EPISODES_DIR = "episodes"
+BUILD_DIR = "build"
+TEMPLATES_DIR = Path(EPISODES_DIR) / "templates"
+VOICES_DIR = "voices"
+MANIFEST_DIR = Path(BUILD_DIR) / ".cache" / "kits"
+CATALOGUE_MANIFEST = "_catalogue.json"  # no slug starts with "_"
+_EPISODE_NAME = re.compile(r"^\d{1,4}-[a-z0-9][a-z0-9-]*\.md$")
+_HEAD_KEYS = frozenset({"number", "slug", "recording"})
+# The files of a kit that the catalogue page and the feed read.
+CATALOGUE_KIT_FILES = ("timing.json", "narration.mp3", "episode.mp3")
+
+
+def episode_files(root: Path) -> list[Path]:
+    folder = root / EPISODES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.md") if _EPISODE_NAME.match(p.name))
+
+
+def select_episodes(root: Path, selectors: Sequence[str]) -> list[Path]:
+    """Episodes by path, slug or number; all of them when no selector is given."""
+    files = episode_files(root)
+    if not selectors:
+        if not files:
+            raise InputError(
+                f"no episodes in {root / EPISODES_DIR}",
+                hint="import an article with `toolkit import FILE`",
+            )
+        return files
+    chosen: list[Path] = []
+    for sel in selectors:
+        path = Path(sel)
+        matches = [path] if path.suffix == ".md" and path.is_file() else []
+        if not matches:
+            for f in files:
+                number, _, rest = f.stem.partition("-")
+                if (
+                    sel == rest
+                    or sel == f.stem
+                    or (sel.isascii() and sel.isdigit() and int(sel) == int(number))
+                ):
+                    matches.append(f)
+        if not matches:
+            raise InputError(
+                f"no episode matches {sel!r}",
+                hint="give a path, a slug or a number (see `toolkit build --help`)",
+            )
+        if len(matches) > 1:
+            raise InputError(
+                f"{sel!r} matches {len(matches)} episodes: " + ", ".join(m.name for m in matches),
+                hint="give the file path instead",
+            )
+        if matches[0] not in chosen:
+            chosen.append(matches[0])
+    return chosen
+
+
+@dataclass(frozen=True)
+class EpisodeHead:
+    """What an episode file says about itself before its body: its number and slug (the
+    file name's unless the front matter overrides them) and its recording, if any."""
+
+    path: Path
+    number: int | None
+    slug: str
+    recording: str | None = None
+    digest: str = ""  # of the whole file, as it was read
+
+
+def _name_parts(path: Path) -> tuple[int | None, str]:
+    number, _, rest = path.stem.partition("-")
+    if number.isdigit() and rest:
+        return int(number), rest
+    return None, path.stem.lower()
+
+
+# The line that closes the front matter block ("---" or "..."), in the file's bytes.
+_FRONT_END = re.compile(rb"\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)")
+
+
+def _front_text(path: Path) -> tuple[str, bytes]:
+    """The file's front matter block as text, decoded as every input is (only that block
+    when the file starts with one, so a long body costs nothing), and the file's bytes."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return read_text(path), b""  # raises the InputError that says what is wrong
+    if raw.startswith(b"---"):
+        end = _FRONT_END.search(raw, 3)
+        if end is not None:
+            return decode_text(raw[: end.end()], path), raw
+    return read_text(path), raw
+
+
+def read_head(path: Path) -> EpisodeHead:
+    """The episode's number, slug and recording, reading only the front matter block (its
+    plain lines; the YAML parser only for a block they cannot say exactly). Raises
+    InputError when the file cannot be read or its front matter is not valid."""
+    text, raw = _front_text(path)
+    number, slug = _name_parts(path)
+    scan = scan_front_matter(text, _HEAD_KEYS)
+    fields: Mapping[str, object] = scan.fields
+    plain_number = "number" not in fields or scanned_number(str(fields["number"])) is not None
+    if not (scan.exact and plain_number):
+        fields = _parse_front_matter(text, path)
+    value = fields.get("number")
+    if isinstance(value, str):
+        value = scanned_number(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif "number" in fields:
+        number = None  # not a number: building the episode says so
+    if isinstance(fields.get("slug"), str):
+        slug = str(fields["slug"])
+    recording = fields.get("recording")
+    return EpisodeHead(
+        path,
+        number,
+        slug,
+        recording if isinstance(recording, str) else None,
+        digest_bytes(raw) if raw else "",
+    )
+
+
+def _parse_front_matter(text: str, path: Path) -> Mapping[str, object]:
+    import yaml  # only for front matter the plain scan cannot read exactly
+
+    lines = text.split("\n")
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        raise EpisodeError("front matter is not closed", path=path, line=1)
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        raise EpisodeError("front matter is not valid YAML", path=path) from exc
+    return data if isinstance(data, dict) else {}
+
+
+def check_unique(root: Path) -> set[str]:
+    """Two episodes with the same number or slug would overwrite each other's kit.
+
+    Returns every episode's slug. Reads file names and front matter lines only, never the
+    bodies. A file whose front matter cannot be read is counted by its file name: building
+    it reports the problem."""
+    seen: dict[str, Path] = {}
+    slugs: set[str] = set()
+    for path in episode_files(root):
+        try:
+            head = read_head(path)
+        except InputError:
+            slugs.add(path.stem.partition("-")[2])
+            continue
+        slugs.add(head.slug)
+        keys = [f"slug {head.slug}"]
+        if head.number is not None:
+            keys.insert(0, f"number {head.number}")
+        for key in keys:
+            if key in seen:
+                raise EpisodeError(
+                    f"episode {key} is used twice (also in {seen[key].name})",
+                    path=path,
+                    hint="renumber or rename one of them",
+                )
+            seen[key] = path
+    return slugs
+
+
+# --- what a kit is built from ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def toolkit_digest() -> str:
+    """The toolkit's own code and data (every file of the package): a change to any of
+    them, not only a new version number, builds every kit again."""
+    package = Path(__file__).resolve().parent.parent
+    parts: list[bytes] = []
+    for dirpath, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(names):
+            if name.endswith((".pyc", ".pyo")) or name.startswith("."):
+                continue
+            path = Path(dirpath, name)
+            parts.append(path.relative_to(package).as_posix().encode("utf-8"))
+            parts.append(digest_bytes(path.read_bytes()).encode("ascii"))
+    return digest_bytes(b"\n".join(parts))
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return digest_bytes(path.read_bytes())
+    except FileNotFoundError:
+        return "missing"
+    except IsADirectoryError:
+        return "folder"
+
+
+def _media_digest(path: Path) -> str:
+    """Recordings and music can be large: their size and modification time stand for them
+    (any save or copy changes the time), so an unchanged build never reads them."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "missing"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _folder_digests(folder: Path, label: str) -> dict[str, str]:
+    if not folder.is_dir():
+        return {}
+    return {
+        f"{label}/{p.name}": _file_digest(p)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def kit_inputs(
+    root: Path,
+    path: Path,
+    channel: Channel,
+    *,
+    audio: bool,
+    voice: str | None,
+    head: EpisodeHead | None = None,
+) -> dict[str, str]:
+    """Everything one episode's kit is built from, as label -> digest: THE list of a kit's
+    inputs (a new input of the build belongs here, and nowhere else).
+
+    The episode file, channel.toml (every setting: [feed], [video], [music] ...), the
+    channel's templates, every voice profile and lexicon in voices/ (any may be chosen or
+    named by the profile), the recording and the music files where they are set, the build
+    options and the toolkit itself (its code, default templates and built-in voices)."""
+    if head is None:
+        try:
+            head = read_head(path)
+        except InputError:  # building the episode says what is wrong, where
+            head = EpisodeHead(path, *_name_parts(path))
+    inputs = {
+        "toolkit": toolkit_digest(),
+        "options": f"audio={audio} voice={voice or ''}",
+        "episode": head.digest or _file_digest(path),
+        "channel": _file_digest(root / CHANNEL_FILE),
+        **_folder_digests(root / TEMPLATES_DIR, "templates"),
+        **_folder_digests(root / VOICES_DIR, "voices"),
+    }
+    if head.recording:
+        inputs["recording"] = _media_digest(root / head.recording)
+    media = {
+        "music/intro": getattr(channel.music, "intro", ""),
+        "music/outro": getattr(channel.music, "outro", ""),
+        "feed/image": getattr(channel.feed, "image", ""),
+        "video/background": getattr(channel.video, "background", ""),
+    }
+    for label, name in media.items():
+        if name:
+            inputs[label] = _media_digest(root / name)
+    return inputs
+
+
+def manifest_path(root: Path, slug: str) -> Path:
+    return root / MANIFEST_DIR / f"{slug}.json"
+
+
+def read_manifest(root: Path, slug: str) -> Manifest | None:
+    try:
+        return parse_manifest(manifest_path(root, slug).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _sizes(folder: Path, names: Iterable[str]) -> dict[str, int | None]:
+    sizes: dict[str, int | None] = {}
+    for name in names:
+        try:
+            sizes[name] = (folder / name).stat().st_size
+        except OSError:
+            sizes[name] = None
+    return sizes
+
+
+def kit_is_current(
+    root: Path, path: Path, channel: Channel, *, audio: bool, voice: str | None
+) -> bool:
+    """Whether the episode's kit was built from exactly these inputs and is still whole.
+    Anything unreadable counts as "not current": building it says what is wrong."""
+    try:
+        head = read_head(path)
+        inputs = kit_inputs(root, path, channel, audio=audio, voice=voice, head=head)
+    except InputError:
+        return False
+    old = read_manifest(root, head.slug)
+    if old is None:
+        return False
+    folder = root / BUILD_DIR / head.slug
+    return is_current(old, inputs, _sizes(folder, (name for name, _ in old.outputs)))
+
+
+def forget_kit(root: Path, slug: str) -> None:
+    """Drop a kit's manifest before its files change, so a build killed halfway is never
+    taken for current (whatever its inputs are then)."""
+    manifest_path(root, slug).unlink(missing_ok=True)
+
+
+def record_kit(root: Path, slug: str, inputs: Mapping[str, str], files: Iterable[str]) -> None:
+    """Keep the manifest of a kit just written: its inputs and its files' sizes."""
+    folder = root / BUILD_DIR / slug
+    sizes = {name: size for name, size in _sizes(folder, files).items() if size is not None}
+    manifest = make_manifest(inputs, sizes)
+    write_all_atomic({manifest_path(root, slug): compose_manifest(manifest)})
+
+
+# --- the catalogue page and the feed -----------------------------------------------------
+
+
+def catalogue_inputs(root: Path, slugs: Iterable[str]) -> dict[str, str]:
+    """What build/index.html (and the feed) are made from: the channel, the toolkit and
+    every listed kit (its manifest's key, and its timing and audio files as they are now,
+    in case another command changed them)."""
+    inputs = {
+        "toolkit": toolkit_digest(),
+        "channel": _file_digest(root / CHANNEL_FILE),
+    }
+    for slug in sorted(slugs):
+        folder = root / BUILD_DIR / slug
+        if not (folder / "timing.json").is_file():
+            continue
+        manifest = read_manifest(root, slug)
+        inputs[f"kit/{slug}"] = manifest.key if manifest is not None else "unknown"
+        for name in CATALOGUE_KIT_FILES:
+            inputs[f"{name}/{slug}"] = _media_digest(folder / name)
+    return inputs
+
+
+def catalogue_is_current(root: Path, inputs: Mapping[str, str]) -> bool:
+    old = read_manifest(root, CATALOGUE_MANIFEST.removesuffix(".json"))
+    if old is None:
+        return False
+    return is_current(old, inputs, _sizes(root / BUILD_DIR, (name for name, _ in old.outputs)))
+
+
+def record_catalogue(root: Path, inputs: Mapping[str, str], files: Iterable[str]) -> None:
+    """Keep the manifest of the catalogue files just written (names relative to build/)."""
+    name = CATALOGUE_MANIFEST.removesuffix(".json")
+    sizes = _sizes(root / BUILD_DIR, files)
+    manifest = make_manifest(inputs, {k: v for k, v in sizes.items() if v is not None})
+    write_all_atomic({manifest_path(root, name): compose_manifest(manifest)})
+
+
+def forget_catalogue(root: Path) -> None:
+    forget_kit(root, CATALOGUE_MANIFEST.removesuffix(".json"))
