@@ -121,7 +121,13 @@ def backtrack(back: npt.NDArray[np.int8], lo: Ints, end: int) -> Ints:
 
 
 def warp(
-    rows: Floats, cols: Floats, lo: Ints, width: int, free_start: int = 1, free_end: int = 1
+    rows: Floats,
+    cols: Floats,
+    lo: Ints,
+    width: int,
+    free_start: int = 1,
+    free_end: int = 1,
+    vertical: float = VERTICAL,
 ) -> Ints:
     """The cheapest path when row i may only visit columns lo[i] .. lo[i] + width - 1.
 
@@ -129,7 +135,7 @@ def warp(
     `free_end`. `lo` must not decrease, lo[0] must be 0 and the last window must hold the
     last column. Returns the column of the path at each row."""
     n, m = rows.shape[0], cols.shape[0]
-    back, final = forward(rows, cols, lo, width, free_start)
+    back, final = forward(rows, cols, lo, width, free_start, step_weights(vertical))
     ends = np.arange(width) + lo[n - 1]
     final = np.where(ends >= m - max(1, free_end), final, np.float32(np.inf))
     return backtrack(back, lo, int(ends[int(np.argmin(final))]))
@@ -161,11 +167,17 @@ def _corridor(coarse_path: Ints, factor: int, n: int, m: int, half: int) -> tupl
 
 
 def align(
-    rows: Floats, cols: Floats, plan: Plan = Plan(), free_start: int = 1, free_end: int = 1
+    rows: Floats,
+    cols: Floats,
+    plan: Plan = Plan(),
+    free_start: int = 1,
+    free_end: int = 1,
+    vertical: float = VERTICAL,
 ) -> Ints:
     """The reference frame matched to each recording frame, coarse to fine. The path may
     start in any of the first `free_start` reference frames and end in any of the last
-    `free_end` (silence padded around the reference, say)."""
+    `free_end` (silence padded around the reference, say); `vertical` is the extra weight
+    per reference frame skipped in one step."""
     n, m = rows.shape[0], cols.shape[0]
     if n == 0 or m == 0:
         raise ValueError("cannot align an empty sequence")
@@ -182,7 +194,8 @@ def align(
         else:
             ratio = prev_factor // factor
             lo, width = _corridor(path, ratio, nr, nc, plan.corridor)
-        path = warp(pr, pc, lo, width, -(-free_start // factor), -(-free_end // factor))
+        ends = -(-free_start // factor), -(-free_end // factor)
+        path = warp(pr, pc, lo, width, *ends, vertical=vertical)
         prev_factor = factor
     assert path is not None
     return path

@@ -16,6 +16,11 @@ from toolkit.align.dtw import align
 from toolkit.align.features import FRAME_MS, band_limit, features, pcm_samples
 
 PAD_MS = 300  # silence added around the reference
+# Two voices saying one sentence differ in rhythm more than a recording and its reference
+# differ in pace: squeezing reference frames is cheaper here than in dtw's default.
+# Measured on Piper sentences against the voice's own word starts (12 sentences, 133
+# words): p95 101 -> 67 ms, worst 196 -> 110 ms, median 20 ms either way.
+VERTICAL = 1.0
 
 
 def reference_to_target(path: np.ndarray, times_ms: Sequence[int], ref_frames: int) -> list[int]:
@@ -45,6 +50,6 @@ def warp_times(
     ref = features(pad + reference_pcm + pad, reference_rate, fmax)
     tgt = features(target_pcm, target_rate, fmax)
     pad_frames = PAD_MS // FRAME_MS
-    path = align(tgt, ref, free_start=pad_frames, free_end=pad_frames)
+    path = align(tgt, ref, free_start=pad_frames, free_end=pad_frames, vertical=VERTICAL)
     mapped = reference_to_target(path, [t + PAD_MS for t in times_ms], ref.shape[0])
     return tuple(min(t, target_ms) for t in mapped)

@@ -11,10 +11,14 @@ mono PCM at the profile's sample rate and a mark for every word.
 - Determinism: VITS samples random noise inside the graph, so any noise_scale or
   noise_w_scale above zero makes every call different. At 0 the same text gives the same
   bytes in every call and process, which the cache and byte-identical rebuilds rely on.
-- Word times: Piper gives none. The same text is spoken by the offline espeak engine,
-  whose word events are exact, and its word starts are carried onto the Piper audio by
-  aligning the two renderings (toolkit.align.warp: MFCC + dynamic time warping). The first
-  word starts at 0, the sentence's start, exactly.
+- Word times: Piper reports none, but its duration predictor decides how many samples
+  each phoneme gets. The loaded graph is edited in memory to output those durations
+  (toolkit.audio.durations, the edit piper-tts[alignment] makes; the audio is unchanged)
+  and a word starts where its first phoneme does: exact by construction. The words are
+  named by the offline espeak rendering of the same text (one mark per word of the text);
+  where the counts differ, or the graph has no duration tensor, espeak's word starts are
+  carried onto the Piper audio by aligning the two renderings (toolkit.align.warp: MFCC +
+  dynamic time warping, within about 0.1 s). The first word starts at 0, exactly.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from toolkit.audio.durations import with_duration_output
 from toolkit.audio.engine import Speech, WordMark
 from toolkit.audio.ffmpeg import run_ffmpeg
 from toolkit.errors import ConfigError, EngineError
@@ -38,7 +43,7 @@ from toolkit.voice import VoiceProfile
 
 # Bump when trimming, joining, word alignment or resampling changes what synthesize()
 # returns: it is part of identity(), so older cache entries are not reused.
-REVISION = 1
+REVISION = 2
 FAST_VOICE = "default"  # the offline voice to name when this one cannot run
 SILENCE_THRESHOLD = 32  # about -60 dBFS: quieter than this at the edges is cut
 TAIL_KEEP_MS = 30  # quiet kept after the last sound, so the last phoneme decays
@@ -47,6 +52,7 @@ THREADS = 1  # onnxruntime intra- and inter-op threads per process
 WORD_THRESHOLD = 30  # a word's sound starts above this magnitude (about -61 dBFS)
 QUIET_MS = 10  # a mark this long before the next sound is in a pause ...
 SNAP_MS = 250  # ... and moves to that sound when it is at most this far ahead
+WORDLESS = frozenset("^$_,.;:!?\u2014\u2026\"'()")  # Piper phonemes that start no word
 
 _LOCK = threading.Lock()
 _LOADED: dict[tuple[str, str], Any] = {}  # (model, config) -> PiperVoice, per process
@@ -130,7 +136,9 @@ def _load(files: VoiceFiles) -> Any:
                 options.inter_op_num_threads = THREADS
                 options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
                 session = onnxruntime.InferenceSession(
-                    str(files.model), sess_options=options, providers=["CPUExecutionProvider"]
+                    with_duration_output(files.model.read_bytes()) or str(files.model),
+                    sess_options=options,
+                    providers=["CPUExecutionProvider"],
                 )
             except (OSError, ValueError, KeyError, RuntimeError) as exc:
                 raise EngineError(
@@ -146,6 +154,32 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def lead(samples: np.ndarray) -> int:
+    """How many leading samples trim() cuts."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
+    return int(loud[0]) if loud.size else samples.size
+
+
+def word_samples(alignments: Sequence[Any]) -> list[int]:
+    """Where each word starts, in samples of its chunk's raw audio, from the voice's own
+    per-phoneme sample counts: where the word break (" ") before it starts. The break's
+    frames are not a pause (a pause is the punctuation's): in running speech they render
+    the onset of the next word, measured within ~20 ms of where a word's frication begins,
+    while its first phoneme's frames start some 60 ms later. Punctuation starts no word."""
+    starts: list[int] = []
+    at = 0
+    new_word: int | None = 0  # where the pending word's break started
+    for alignment in alignments:
+        phoneme = alignment.phoneme
+        if phoneme == " ":
+            new_word = at if new_word is None else new_word
+        elif new_word is not None and phoneme not in WORDLESS:
+            starts.append(new_word)
+            new_word = None
+        at += int(alignment.num_samples)
+    return starts
 
 
 def trim(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -210,19 +244,32 @@ def snap_to_sound(pcm: bytes, rate: int, times_ms: Sequence[int]) -> list[int]:
     return moved
 
 
-def carry_marks(text: str, reference: Speech, target_pcm: bytes, rate: int) -> tuple[WordMark, ...]:
+def carry_marks(
+    text: str,
+    reference: Speech,
+    target_pcm: bytes,
+    rate: int,
+    spoken_ms: Sequence[int] | None = None,
+) -> tuple[WordMark, ...]:
     """The reference's word marks (of `text`) moved onto the target audio of the same text.
-    The first word starts at 0, where the target's trimmed audio starts."""
+    The first word starts at 0, where the target's trimmed audio starts.
+
+    `spoken_ms`, the target's own word starts (from the voice's durations), are used when
+    there is one per reference word; otherwise the reference is aligned to the target."""
     if not reference.words or not target_pcm:
         return ()
-    warp_times = _warp()
-    if warp_times is None:
-        return ()
     duration_ms = (len(target_pcm) // 2) * 1000 // rate
-    starts = snap_to_sound(reference.pcm, reference.sample_rate, [m.ms for m in reference.words])
-    times = snap_to_sound(
-        target_pcm, rate, warp_times(reference.pcm, reference.sample_rate, target_pcm, rate, starts)
-    )
+    if spoken_ms is not None and len(spoken_ms) == len(reference.words):
+        times = snap_to_sound(target_pcm, rate, spoken_ms)
+    else:
+        warp_times = _warp()
+        if warp_times is None:
+            return ()
+        starts = snap_to_sound(
+            reference.pcm, reference.sample_rate, [m.ms for m in reference.words]
+        )
+        warped = warp_times(reference.pcm, reference.sample_rate, target_pcm, rate, starts)
+        times = snap_to_sound(target_pcm, rate, warped)
     marks: list[WordMark] = []
     last = 0
     for index, (mark, ms) in enumerate(zip(reference.words, times, strict=True)):
@@ -307,10 +354,18 @@ class PiperEngine:
         )
         gap = np.zeros(CHUNK_GAP_MS * native // 1000, dtype=np.int16)
         parts: list[np.ndarray] = []
+        starts: list[int] | None = []  # word starts (samples) from the voice's durations
         try:
-            for chunk in piper_voice.synthesize(text, settings):
+            for chunk in piper_voice.synthesize(text, settings, include_alignments=True):
                 if parts:
                     parts.append(gap)
+                cut = lead(chunk.audio_int16_array)
+                offset = sum(part.size for part in parts) - cut
+                if starts is not None and chunk.phoneme_alignments:
+                    found = word_samples(chunk.phoneme_alignments)
+                    starts += [offset + max(at, cut) for at in found]
+                else:
+                    starts = None
                 parts.append(trim(chunk.audio_int16_array, native))
         except Exception as exc:  # onnxruntime raises its own types, not documented
             raise EngineError(f"Piper could not speak {text[:60]!r}: {exc}") from exc
@@ -324,5 +379,6 @@ class PiperEngine:
             from toolkit.audio.espeak import EspeakEngine
 
             reference = EspeakEngine(reference_voice(self.voice, self._language()))
-            marks = carry_marks(text, reference.synthesize(text), pcm, rate)
+            spoken = None if starts is None else [at * 1000 // native for at in starts]
+            marks = carry_marks(text, reference.synthesize(text), pcm, rate, spoken)
         return Speech(pcm, rate, marks)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from toolkit.channel import Channel
@@ -29,7 +30,7 @@ class Sentence:
     tokens: tuple[Token, ...]  # printed words linked to what is said
     line: int  # line in the episode file (0 for template text)
 
-    @property
+    @cached_property
     def spoken(self) -> str:
         return spoken_text(self.tokens)
 
@@ -56,15 +57,15 @@ class Segment:
     blocks: tuple[Paragraph | Visual, ...]
     source: str  # episode file or template the text came from
 
-    @property
+    @cached_property
     def paragraphs(self) -> tuple[Paragraph, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Paragraph))
 
-    @property
+    @cached_property
     def visuals(self) -> tuple[str, ...]:
         return tuple(b.text for b in self.blocks if isinstance(b, Visual))
 
-    @property
+    @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
         return tuple(s for p in self.paragraphs for s in p.sentences)
 
@@ -78,7 +79,7 @@ class Episode:
     segments: tuple[Segment, ...]
     path: str
 
-    @property
+    @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
         return tuple(s for seg in self.segments for s in seg.sentences)
 

@@ -121,9 +121,11 @@ def _variant_of(name: str, counts: Counter[str], frequent: Sequence[str]) -> str
     mine = counts[name]
     if mine > 2 or len(name) < 5:
         return None
+    enough, size = max(3, 3 * mine), len(name)
     for other in frequent:
         if (
-            counts[other] >= max(3, 3 * mine)
+            abs(len(other) - size) <= 1  # what _one_edit_apart checks first, without a call
+            and counts[other] >= enough
             and _one_edit_apart(name, other)
             and not is_inflection(name, other)
         ):
