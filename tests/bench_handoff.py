@@ -43,7 +43,8 @@ def _copy_samples(tmp: Path, name: str, voice: str | None = None) -> Path:
     return folder
 
 
-def _run(code: str, folder: Path, *args: str) -> float:
+def run_from_scratch(code: str, folder: Path, *args: str) -> float:
+    """Seconds for `code` (a CLI entry point) run as `toolkit -C folder ARGS`, build/ emptied."""
     shutil.rmtree(folder / "build")
     (folder / "build").mkdir()
     start = time.perf_counter()
@@ -51,8 +52,20 @@ def _run(code: str, folder: Path, *args: str) -> float:
         [sys.executable, "-c", code, "-C", str(folder), *args],
         check=True,
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - start
+
+
+def compare_builds(
+    with_code: str, without_code: str, folder: Path, *args: str, repeat: int
+) -> tuple[float, float]:
+    """Best of `repeat` runs of each, interleaved: the machine's load varies."""
+    with_s, without_s = float("inf"), float("inf")
+    for _ in range(repeat):
+        with_s = min(with_s, run_from_scratch(with_code, folder, *args))
+        without_s = min(without_s, run_from_scratch(without_code, folder, *args))
+    return with_s, without_s
 
 
 def bench_handoff_files(tmp: Path, repeat: int = 5) -> dict[str, float]:
@@ -62,11 +75,10 @@ def bench_handoff_files(tmp: Path, repeat: int = 5) -> dict[str, float]:
     from toolkit.text.article import load_article
 
     folder = _copy_samples(tmp, "handoff")
-    _run(_WITH, folder, "build", "--no-audio")  # warm the file cache
-    with_s, without_s = float("inf"), float("inf")
-    for _ in range(repeat):  # interleaved, best of each: the machine's load varies
-        with_s = min(with_s, _run(_WITH, folder, "build", "--no-audio"))
-        without_s = min(without_s, _run(_WITHOUT, folder, "build", "--no-audio"))
+    run_from_scratch(_WITH, folder, "build", "--no-audio")  # warm the file cache
+    with_s, without_s = compare_builds(
+        _WITH, _WITHOUT, folder, "build", "--no-audio", repeat=repeat
+    )
     import pytest
 
     import toolkit.build
@@ -116,10 +128,7 @@ def bench_handoff_audio(tmp: Path, repeat: int = 2) -> dict[str, float]:
     """A cold build with audio (the default build; espeak voice, empty speech cache) with
     and without the hand-off files, through the CLI."""
     folder = _copy_samples(tmp, "handoff-audio", voice="default")
-    with_s, without_s = float("inf"), float("inf")
-    for _ in range(repeat):  # interleaved, best of each: the machine's load varies
-        with_s = min(with_s, _run(_WITH, folder, "build"))
-        without_s = min(without_s, _run(_WITHOUT, folder, "build"))
+    with_s, without_s = compare_builds(_WITH, _WITHOUT, folder, "build", repeat=repeat)
     return {"with": with_s, "without": without_s}
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tests.bench_handoff import compare_builds, run_from_scratch
 
 REPO = Path(__file__).resolve().parent.parent
 FEED = '\n[feed]\nbase_url = "https://podcast.example.org/"\n'
@@ -46,26 +46,12 @@ def _copy_samples(tmp: Path, name: str) -> Path:
     return folder
 
 
-def _run(code: str, folder: Path, *args: str) -> float:
-    shutil.rmtree(folder / "build")
-    (folder / "build").mkdir()
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-c", code, "-C", str(folder), *args],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - start
-
-
 def bench_publish_files(tmp: Path, repeat: int = 5) -> dict[str, float]:
     folder = _copy_samples(tmp, "notes")
-    _run(_WITH, folder, "build", "--no-audio")  # warm the file cache
-    with_s, without_s = float("inf"), float("inf")
-    for _ in range(repeat):  # interleaved, best of each: the machine's load varies
-        with_s = min(with_s, _run(_WITH, folder, "build", "--no-audio"))
-        without_s = min(without_s, _run(_WITHOUT, folder, "build", "--no-audio"))
+    run_from_scratch(_WITH, folder, "build", "--no-audio")  # warm the file cache
+    with_s, without_s = compare_builds(
+        _WITH, _WITHOUT, folder, "build", "--no-audio", repeat=repeat
+    )
     return {"with": with_s, "without": without_s}
 
 
