@@ -274,6 +274,25 @@ def test_recording_and_music_are_inputs_where_set(channel: Path) -> None:
     assert inputs()["music/intro"] != with_music["music/intro"]
 
 
+def test_the_feed_cover_is_an_input_where_the_feed_finds_it(
+    runner: CliRunner, channel: Path
+) -> None:
+    """Cover art in episodes/ (where the feed looks first): a new picture refreshes the
+    kits' manifests and the copy in build/."""
+    cover = channel / "episodes" / "cover.png"
+    cover.write_bytes(b"\x89PNG first picture")
+    with (channel / "episodes/channel.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[feed]\nbase_url = "https://podcast.example.org/"\nimage = "cover.png"\n')
+    episode = channel / "episodes/001-the-lamp.md"
+    before = kits.kit_inputs(channel, episode, load_channel(channel), audio=False, voice=None)
+    assert before["feed/image"] != "missing"
+    build(runner, channel)
+    assert (channel / "build" / "cover.png").read_bytes() == b"\x89PNG first picture"
+    cover.write_bytes(b"\x89PNG second, larger picture")
+    build(runner, channel)
+    assert (channel / "build" / "cover.png").read_bytes() == b"\x89PNG second, larger picture"
+
+
 def test_an_incremental_kit_equals_one_from_scratch(
     runner: CliRunner, channel: Path, tmp_path: Path
 ) -> None:

@@ -28,6 +28,17 @@ CASES = [
     ("It sank at 3 a.m. on Friday.", ["It sank at 3 a.m. on Friday."]),
     ("Bring tools, e.g. hammers and saws. Go.", ["Bring tools, e.g. hammers and saws.", "Go."]),
     ("See Fig. 3 for details.", ["See Fig. 3 for details."]),
+    ("Around c. 1450 printing began.", ["Around c. 1450 printing began."]),
+    ("The pyramid (c. 2560 BC) still stands.", ["The pyramid (c. 2560 BC) still stands."]),
+    (
+        "The letter is quoted on p. 23 of the diary.",
+        ["The letter is quoted on p. 23 of the diary."],
+    ),
+    ("Henry VIII (r. 1509-1547) broke with Rome.", ["Henry VIII (r. 1509-1547) broke with Rome."]),
+    (
+        "Ada Morrow (b. 1905, d. 1988) kept the lamp.",
+        ["Ada Morrow (b. 1905, d. 1988) kept the lamp."],
+    ),
     ("Gen. Grant and Lt. Col. Moore met.", ["Gen. Grant and Lt. Col. Moore met."]),
     ("It was 1941. In 1942 it ended.", ["It was 1941.", "In 1942 it ended."]),
     ("no capital after. so it goes on.", ["no capital after. so it goes on."]),

@@ -357,6 +357,16 @@ def parse_rules(table: dict[str, Any], source: str) -> SubtitleRules:
     return rules
 
 
+def channel_file(root: Path, name: str) -> Path | None:
+    """A file the channel names (cover art, a background): absolute, in episodes/, or in the
+    channel folder."""
+    given = Path(name)
+    for path in (given,) if given.is_absolute() else (root / "episodes" / given, root / given):
+        if path.is_file():
+            return path
+    return None
+
+
 def load_channel(channel_dir: Path) -> Channel:
     path = channel_dir / CHANNEL_FILE
     if not path.is_file():

@@ -383,7 +383,7 @@ def build(
         if current:
             click.echo(f"{current} episode{'s' if current != 1 else ''} up to date")
         # The catalogue page and the feed: written again only when an entry changed.
-        catalogue = kits.catalogue_inputs(root, slugs)
+        catalogue = kits.catalogue_inputs(root, slugs, channel.feed.image)
         if (built or current) and (force or not kits.catalogue_is_current(root, catalogue)):
             from toolkit.build import write_catalogue
 

@@ -69,7 +69,12 @@ def decode_recording(
                 f"it holds {decoded_ms / 1000:.1f} s",
                 _HINT,
             )
-    damage = _DAMAGE.search(log)
+    # Only ffmpeg's own diagnostics: the file's name ("Input #0 ... from '...'") and its
+    # tags (indented "title : ...") may say "corrupt" too, in a history podcast.
+    diagnostics = "\n".join(
+        line for line in log.splitlines() if not line.startswith((" ", "\t", "Input #"))
+    )
+    damage = _DAMAGE.search(diagnostics)
     if damage:
         raise fail(
             f"recording {shown} is damaged or cut short (ffmpeg: {damage[0].strip()})", _HINT

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.align.decode import (
     ANALYSIS_RATE,
@@ -36,6 +38,9 @@ from toolkit.text.assemble import Episode
 from toolkit.timing.cue import Cue
 from toolkit.timing.timeline import RECORDING, SentenceTime, SpeechTimes, Timeline, lay_out
 from toolkit.voice import load_voice
+
+if TYPE_CHECKING:
+    from toolkit.audio.mp3 import Chapter
 
 ALIGNER_VERSION = "1"
 CACHE_DIR = Path("build") / ".cache" / "align"
@@ -108,13 +113,22 @@ def name_recording(root: Path, episode_file: Path, recording: Path) -> str:
         value = found.relative_to(root.resolve()).as_posix()
     except ValueError:
         value = str(found)
+    target = episode_file.resolve()  # through a link, the creator's own file
     try:
-        text = episode_file.read_bytes().decode("utf-8")
+        text = target.read_bytes().decode("utf-8")
         updated = set_recording(text, value)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "cannot name the recording in it: the file is not UTF-8",
+            path=episode_file,
+            hint=f"add the line 'recording: {value}' to its front matter by hand",
+        ) from exc
+    except (OSError, ValueError) as exc:
         raise InputError(f"cannot name the recording in it: {exc}", path=episode_file) from exc
     if updated != text:
-        write_atomic(episode_file, updated.encode("utf-8"))
+        write_atomic(target, updated.encode("utf-8"))
+        os.chmod(target, mode)  # the creator's permissions, not the new file's
     return value
 
 
@@ -212,6 +226,20 @@ def speech_times(episode: Episode, alignment: Alignment) -> SpeechTimes:
     return SpeechTimes(RECORDING, tuple(sentences), tuple(segment_starts), alignment.duration_ms)
 
 
+def audible_chapters(timeline: Timeline, audio_ms: int) -> list[Chapter]:
+    """The MP3's chapters: a section left out of the recording has no time in it, so its
+    chapter (empty, or starting where the audio has already ended) is left out."""
+    from toolkit.audio.mp3 import Chapter
+    from toolkit.outputs.chapters import segment_chapters
+
+    chapters = []
+    for c in segment_chapters(timeline):
+        end = min(c.end_ms, audio_ms)
+        if c.start_ms < end:
+            chapters.append(Chapter(c.start_ms, end, c.title))
+    return chapters
+
+
 def recorded_cues(cues: tuple[Cue, ...], alignment: Alignment) -> tuple[Cue, ...]:
     """The cues with at least one recorded sentence (a sentence not recorded shows no cue)."""
     return tuple(
@@ -296,9 +324,8 @@ def follow_recording(
 ) -> Following:
     """Align the recording named `written` (the front matter's text; `at` is the episode
     file, as the kit names it, and the line) and lay the kit out on it."""
-    from toolkit.audio.mp3 import Chapter, Tags
+    from toolkit.audio.mp3 import Tags
     from toolkit.audio.narrate import encode_once
-    from toolkit.outputs.chapters import segment_chapters
     from toolkit.outputs.script import duration
 
     path = recording_path(root, written)
@@ -323,10 +350,10 @@ def follow_recording(
     kept = recorded_cues(cues, alignment)
     timeline = lay_out(episode, kept, speech, channel.rules)
     docs, lines = mismatch_report(episode, alignment, at[0], lambda f: _channel_name(root, f))
-    chapters = [Chapter(c.start_ms, c.end_ms, c.title) for c in segment_chapters(timeline)]
     tags = Tags(title=episode.title, artist=channel.name, album=channel.name, track=episode.number)
     target = folder / MASTER_NAME
     master = decode_recording(path, MASTER_RATE, written, at)
+    chapters = audible_chapters(timeline, len(master) // 2 * 1000 // MASTER_RATE)
     staged = encode_once(root, master, MASTER_RATE, target, tags, chapters)
     low = sum(1 for c in cue_confidence(timeline, alignment) if c < LOW_CONFIDENCE)
     note = (

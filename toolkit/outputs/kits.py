@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from toolkit.channel import CHANNEL_FILE, Channel
+from toolkit.channel import CHANNEL_FILE, Channel, channel_file
 from toolkit.errors import EpisodeError, InputError
 from toolkit.files import decode_text, read_text, write_all_atomic
 from toolkit.outputs.manifest import (
@@ -282,17 +282,23 @@ def kit_inputs(
         **_folder_digests(root / VOICES_DIR, "voices"),
     }
     if head.recording:
-        inputs["recording"] = _media_digest(root / head.recording)
-    media = {
-        "music/intro": getattr(channel.music, "intro", ""),
-        "music/outro": getattr(channel.music, "outro", ""),
-        "feed/image": getattr(channel.feed, "image", ""),
-        "video/background": getattr(channel.video, "background", ""),
-    }
-    for label, name in media.items():
+        recording = Path(head.recording).expanduser()  # as the aligner finds it
+        inputs["recording"] = _media_digest(root / recording)
+    music = (("music/intro", channel.music.intro), ("music/outro", channel.music.outro))
+    for label, name in music:
         if name:
             inputs[label] = _media_digest(root / name)
+    pictures = (("feed/image", channel.feed.image), ("video/background", channel.video.background))
+    for label, name in pictures:
+        if name:
+            inputs[label] = _channel_media_digest(root, name)
     return inputs
+
+
+def _channel_media_digest(root: Path, name: str) -> str:
+    """A picture the channel names, found where the feed and the video look for it."""
+    found = channel_file(root, name)
+    return _media_digest(found) if found is not None else "missing"
 
 
 def manifest_path(root: Path, slug: str) -> Path:
@@ -350,7 +356,7 @@ def record_kit(root: Path, slug: str, inputs: Mapping[str, str], files: Iterable
 # --- the catalogue page and the feed -----------------------------------------------------
 
 
-def catalogue_inputs(root: Path, slugs: Iterable[str]) -> dict[str, str]:
+def catalogue_inputs(root: Path, slugs: Iterable[str], channel_image: str = "") -> dict[str, str]:
     """What build/index.html (and the feed) are made from: the channel, the toolkit and
     every listed kit (its manifest's key, and its timing and audio files as they are now,
     in case another command changed them)."""
@@ -358,6 +364,8 @@ def catalogue_inputs(root: Path, slugs: Iterable[str]) -> dict[str, str]:
         "toolkit": toolkit_digest(),
         "channel": _file_digest(root / CHANNEL_FILE),
     }
+    if channel_image:  # the feed's cover art, copied into build/
+        inputs["feed/image"] = _channel_media_digest(root, channel_image)
     for slug in sorted(slugs):
         folder = root / BUILD_DIR / slug
         if not (folder / "timing.json").is_file():

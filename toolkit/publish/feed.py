@@ -26,10 +26,10 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from toolkit.channel import Channel
+from toolkit.channel import Channel, channel_file
 from toolkit.errors import ConfigError, InputError
 from toolkit.files import read_text, write_all_atomic
-from toolkit.publish.kit import audio_length_ms, channel_file, kit_audio
+from toolkit.publish.kit import audio_length_ms, kit_audio
 from toolkit.publish.notes import summary_of
 from toolkit.text.article import Article, load_article
 

@@ -56,13 +56,3 @@ def audio_length_ms(path: Path) -> int:
         raise InputError(
             f"cannot read this MP3: {exc}", path=path, hint="build the episode's audio again"
         ) from exc
-
-
-def channel_file(root: Path, name: str) -> Path | None:
-    """A file the channel names (cover art, a background): absolute, in episodes/, or in the
-    channel folder."""
-    given = Path(name)
-    for path in (given,) if given.is_absolute() else (root / "episodes" / given, root / given):
-        if path.is_file():
-            return path
-    return None

@@ -30,11 +30,11 @@ from xml.sax.saxutils import escape
 
 import pysubs2
 
-from toolkit.channel import Channel, VideoSettings
+from toolkit.channel import Channel, VideoSettings, channel_file
 from toolkit.errors import EngineError, EpisodeError, InputError
 from toolkit.files import read_text, temp_name
 from toolkit.outputs.chapters import segment_chapters
-from toolkit.publish.kit import audio_length_ms, channel_file, kit_audio
+from toolkit.publish.kit import audio_length_ms, kit_audio
 from toolkit.timing.timeline import TimedCue, TimedSegment, Timeline
 
 WIDTH, HEIGHT = 1920, 1080

@@ -25,6 +25,11 @@ STARTERS = frozenset(
     "Nobody No None Some Most Many Few One Two Three What Why How Who Where Even Only".split()
 )
 
+# Short abbreviations that stand before a number in history writing: "c. 1450" (circa),
+# "p. 23" (page), "b. 1920" (born), "d. 1980" (died), "r. 1509-1547" (reigned), "fl. 1200"
+# (flourished). Followed by a digit they continue the sentence; elsewhere "c." may end one.
+BEFORE_NUMBERS = frozenset("c p b d r fl".split())
+
 _END = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+)")
 _NEXT = re.compile(r"\s+([\"'“‘(\[]*)(\S+)")
 
@@ -74,6 +79,8 @@ def split_sentences(paragraph: str) -> tuple[str, ...]:
             if _is_initial(word):
                 continue
             if bare in TITLES and not (bare == "etc" and next_word in STARTERS):
+                continue
+            if bare in BEFORE_NUMBERS and next_word[0].isdigit() and not opener:
                 continue
             if _is_dotted_acronym(word) and next_word.strip("\"'“‘") not in STARTERS:
                 continue
