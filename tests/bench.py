@@ -191,11 +191,15 @@ def bench_audio(tmp: Path) -> dict[str, float]:
 
 
 def estimate_accuracy(tmp: Path) -> list[tuple[str, int, int]]:
+    return estimate_rows(tmp / "audio")
+
+
+def estimate_rows(folder: Path) -> list[tuple[str, int, int]]:
+    """Per episode of a channel built with audio: slug, estimated and measured length (ms)."""
     from toolkit.build import episode_files, plan_episode
     from toolkit.channel import load_channel
     from toolkit.text.article import load_article
 
-    folder = tmp / "audio"
     channel = load_channel(folder)
     rows = []
     for path in episode_files(folder):

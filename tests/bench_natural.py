@@ -12,7 +12,6 @@ Run alone: `python -m tests.bench_natural`.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -20,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tests.bench import estimate_rows
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,20 +85,6 @@ def floor_seconds(texts: list[str], out: Path) -> tuple[float, float]:
         input=pcm,
     )  # fmt: skip
     return time.perf_counter() - start, len(pcm) / 2 / rate
-
-
-def estimate_rows(folder: Path) -> list[tuple[str, int, int]]:
-    from toolkit.build import episode_files, plan_episode
-    from toolkit.channel import load_channel
-    from toolkit.text.article import load_article
-
-    channel = load_channel(folder)
-    rows = []
-    for path in episode_files(folder):
-        plan = plan_episode(folder, load_article(path), channel)
-        timing = json.loads((folder / "build" / plan.episode.slug / "timing.json").read_text())
-        rows.append((plan.episode.slug, plan.timeline.total_ms, timing["total_ms"]))
-    return rows
 
 
 def edit_one_sentence(folder: Path) -> str:

@@ -20,7 +20,8 @@ from toolkit.errors import EngineError
 from toolkit.files import read_text
 from toolkit.publish import video
 from toolkit.publish.kit import audio_length_ms
-from toolkit.publish.video import compose_ass, read_timing_json, render_video
+from toolkit.publish.video import compose_ass, render_video
+from toolkit.timing.timeline import read_timing_json
 
 TINY = """---
 title: The Lantern on the Pier

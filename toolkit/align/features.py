@@ -16,6 +16,7 @@ The work runs over blocks of frames so memory stays proportional to the number o
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -78,25 +79,15 @@ def _dct(bands: int, cepstra: int) -> Floats:
 
 def mel_power(samples: npt.NDArray[np.int16], rate: int, fmax: float) -> Floats:
     """Mel band power per 10 ms frame, shape (frames, MEL_BANDS)."""
-    frames = frame_count(samples.size, rate)
     win = max(8, round(rate * WINDOW_MS / 1000))
     n_fft = 1 << (win - 1).bit_length()
     window = np.hanning(win).astype(np.float32)
     bank = _filterbank(rate, n_fft, fmax)
-    out = np.empty((frames, MEL_BANDS), dtype=np.float32)
-    offsets = np.arange(win)
-    for first in range(0, frames, BLOCK_FRAMES):
-        count = min(BLOCK_FRAMES, frames - first)
-        starts = (np.arange(first, first + count, dtype=np.int64) * rate * FRAME_MS) // 1000
-        lo = int(starts[0])
-        hi = int(starts[-1]) + win
-        chunk = np.zeros(hi - lo, dtype=np.float32)
-        piece = samples[lo:hi].astype(np.float32) / 32768.0
-        chunk[: piece.size] = piece
-        block = chunk[(starts - lo)[:, None] + offsets] * window
-        spectrum = np.fft.rfft(block, n=n_fft, axis=1)
+    out = np.empty((frame_count(samples.size, rate), MEL_BANDS), dtype=np.float32)
+    for first, block in _frame_blocks(samples, rate):
+        spectrum = np.fft.rfft(block * window, n=n_fft, axis=1)
         power = (spectrum.real**2 + spectrum.imag**2).astype(np.float32)
-        out[first : first + count] = power @ bank
+        out[first : first + len(block)] = power @ bank
     return out
 
 
@@ -153,9 +144,17 @@ def features(
 def frame_energy_db(pcm: bytes, rate: int) -> Floats:
     """RMS level in dBFS of each 10 ms frame (25 ms window): for snapping onsets."""
     samples = pcm_samples(pcm)
+    out = np.empty(frame_count(samples.size, rate), dtype=np.float32)
+    for first, block in _frame_blocks(samples, rate):
+        out[first : first + len(block)] = 10.0 * np.log10((block**2).mean(axis=1) + 1e-10)
+    return out
+
+
+def _frame_blocks(samples: npt.NDArray[np.int16], rate: int) -> Iterator[tuple[int, Floats]]:
+    """The 25 ms window of every 10 ms frame, scaled to -1..1 and zero-padded past the end,
+    BLOCK_FRAMES frames at a time so memory stays bounded: (first frame, windows)."""
     frames = frame_count(samples.size, rate)
     win = max(8, round(rate * WINDOW_MS / 1000))
-    out = np.empty(frames, dtype=np.float32)
     offsets = np.arange(win)
     for first in range(0, frames, BLOCK_FRAMES):
         count = min(BLOCK_FRAMES, frames - first)
@@ -165,6 +164,4 @@ def frame_energy_db(pcm: bytes, rate: int) -> Floats:
         chunk = np.zeros(hi - lo, dtype=np.float32)
         piece = samples[lo:hi].astype(np.float32) / 32768.0
         chunk[: piece.size] = piece
-        block = chunk[(starts - lo)[:, None] + offsets]
-        out[first : first + count] = 10.0 * np.log10((block**2).mean(axis=1) + 1e-10)
-    return out
+        yield first, chunk[(starts - lo)[:, None] + offsets]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkit.audio.engine import Speech
-from toolkit.audio.wordmarks import token_times
+from toolkit.audio.wordmarks import sentence_time
 from toolkit.text.assemble import Episode
 from toolkit.timing.timeline import SentenceTime
 
@@ -52,15 +52,7 @@ def render_reference(
             parts.append(gap)
             samples += len(gap) // 2
         start = samples * 1000 // rate
-        starts, ends = token_times(sentence.tokens, speech.words, speech.duration_ms)
-        times.append(
-            SentenceTime(
-                start,
-                start + speech.duration_ms,
-                tuple(start + s for s in starts),
-                tuple(start + e for e in ends),
-            )
-        )
+        times.append(sentence_time(start, sentence.tokens, speech))
         kept.append(index)
         parts.append(speech.pcm)
         samples += len(speech.pcm) // 2

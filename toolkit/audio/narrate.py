@@ -16,7 +16,7 @@ from toolkit.audio.engine import Engine, Speech
 from toolkit.audio.ffmpeg import ffmpeg_exe
 from toolkit.audio.mp3 import Chapter, Tags, encode_mp3
 from toolkit.audio.music import extend_timeline, mix_music
-from toolkit.audio.wordmarks import token_times
+from toolkit.audio.wordmarks import sentence_time
 from toolkit.channel import Channel
 from toolkit.files import temp_name, write_atomic
 from toolkit.lock import die_with_parent
@@ -134,15 +134,7 @@ def join_audio(
                 speech = speeches[k]
                 k += 1
                 start = ms(clock_samples)
-                starts, ends = token_times(sentence.tokens, speech.words, speech.duration_ms)
-                sentences.append(
-                    SentenceTime(
-                        start,
-                        start + speech.duration_ms,
-                        tuple(start + s for s in starts),
-                        tuple(start + e for e in ends),
-                    )
-                )
+                sentences.append(sentence_time(start, sentence.tokens, speech))
                 parts.append(speech.pcm)
                 clock_samples += len(speech.pcm) // 2
                 last_t = ti == len(para.sentences) - 1

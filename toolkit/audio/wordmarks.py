@@ -11,8 +11,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from toolkit.audio.engine import WordMark
+from toolkit.audio.engine import Speech, WordMark
 from toolkit.text.speak import Token
+from toolkit.timing.timeline import SentenceTime
 
 
 def spoken_offsets(tokens: Sequence[Token]) -> tuple[list[int], str]:
@@ -84,3 +85,15 @@ def token_times(
     ends = [*starts[1:], duration_ms]
     ends = [max(e, s) for s, e in zip(starts, ends, strict=True)]
     return tuple(starts), tuple(ends)
+
+
+def sentence_time(start_ms: int, tokens: Sequence[Token], speech: Speech) -> SentenceTime:
+    """A sentence whose speech starts at `start_ms` of the joined audio: its span and the
+    start and end of every token in it."""
+    starts, ends = token_times(tokens, speech.words, speech.duration_ms)
+    return SentenceTime(
+        start_ms,
+        start_ms + speech.duration_ms,
+        tuple(start_ms + s for s in starts),
+        tuple(start_ms + e for e in ends),
+    )

@@ -16,7 +16,6 @@ temporary name and renamed when complete: Ctrl-C or a failure leaves no partial 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -25,7 +24,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 import pysubs2
@@ -35,7 +33,7 @@ from toolkit.errors import EngineError, EpisodeError, InputError
 from toolkit.files import read_text, temp_name
 from toolkit.outputs.chapters import segment_chapters
 from toolkit.publish.kit import audio_length_ms, kit_audio
-from toolkit.timing.timeline import TimedCue, TimedSegment, Timeline
+from toolkit.timing.timeline import Timeline, read_timing_json
 
 WIDTH, HEIGHT = 1920, 1080
 VIDEO_FPS = 5  # a caption appears at most 200 ms late; cues last 833 ms or more
@@ -136,30 +134,6 @@ def compose_ass(
         )
     text: str = subs.to_string("ass")
     return text
-
-
-def read_timing_json(text: str, source: str) -> tuple[Timeline, str]:
-    """A kit's timing.json back as a Timeline, and the episode's title."""
-    try:
-        doc: dict[str, Any] = json.loads(text)
-        segments = tuple(
-            TimedSegment(
-                s["kind"], s["title"], s["start_ms"], s["end_ms"], s["words"], tuple(s["visuals"])
-            )
-            for s in doc["segments"]
-        )
-        cues = tuple(
-            TimedCue(c["start_ms"], c["end_ms"], c["text"], c["spoken"], c["segment"])
-            for c in doc["cues"]
-        )
-        timeline = Timeline(doc["timing_source"], doc["voice"], doc["total_ms"], segments, cues)
-        return timeline, str(doc["episode"]["title"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(
-            f"this is not a timing.json the toolkit wrote ({exc})",
-            path=source,
-            hint="build the episode again",
-        ) from exc
 
 
 def audio_of(folder: Path) -> Path:

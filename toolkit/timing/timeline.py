@@ -9,6 +9,7 @@ All times are int milliseconds.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from toolkit.channel import SubtitleRules
+from toolkit.errors import InputError
 from toolkit.files import json_text
 from toolkit.text.assemble import Episode, Segment
 from toolkit.text.speak import Token
@@ -336,3 +338,27 @@ def compose_timing_json(
             cue["confidence"] = value
         doc.update(extra)
     return json_text(doc)
+
+
+def read_timing_json(text: str, source: str) -> tuple[Timeline, str]:
+    """A kit's timing.json back as a Timeline (the contract's keys), and the title."""
+    try:
+        doc: dict[str, Any] = json.loads(text)
+        segments = tuple(
+            TimedSegment(
+                s["kind"], s["title"], s["start_ms"], s["end_ms"], s["words"], tuple(s["visuals"])
+            )
+            for s in doc["segments"]
+        )
+        cues = tuple(
+            TimedCue(c["start_ms"], c["end_ms"], c["text"], c["spoken"], c["segment"])
+            for c in doc["cues"]
+        )
+        timeline = Timeline(doc["timing_source"], doc["voice"], doc["total_ms"], segments, cues)
+        return timeline, str(doc["episode"]["title"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            f"this is not a timing.json the toolkit wrote ({exc})",
+            path=source,
+            hint="build the episode again",
+        ) from exc
