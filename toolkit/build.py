@@ -8,7 +8,7 @@ process each with --jobs, or as tasks on any distributed engine.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -88,6 +88,9 @@ class BuildOptions:
     voice: str | None = None  # overrides the episode's and the channel's voice
     workers: int = 1  # processes synthesizing at once
     progress: Callable[[str, int, int], None] | None = field(default=None, compare=False)
+    # The inputs every kit shares (toolkit.outputs.kits.channel_inputs), when the caller
+    # read them once for the whole build; else each episode reads them.
+    shared_inputs: Mapping[str, str] | None = field(default=None, compare=False)
 
 
 def load_lexicon_for(root: Path, voice: VoiceProfile) -> Lexicon:
@@ -179,7 +182,14 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
     channel = load_channel(root)
     # What the kit is built from, read before the files themselves: an edit made while it
     # builds makes it stale for the next build. Kept beside the kit as its manifest.
-    inputs = kit_inputs(root, path, channel, audio=options.audio, voice=options.voice)
+    inputs = kit_inputs(
+        root,
+        path,
+        channel,
+        audio=options.audio,
+        voice=options.voice,
+        shared=options.shared_inputs,
+    )
     article = load_article(path)
     plan = plan_episode(root, article, channel, options.voice)
     timeline = plan.timeline

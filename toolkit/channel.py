@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -157,7 +158,10 @@ def _text(data: dict[str, Any], key: str, source: str, *, required: bool = False
     return value.strip()
 
 
+@lru_cache(maxsize=8)
 def parse_channel(text: str, source: str) -> Channel:
+    """The channel file's settings, validated. Every episode of a build reads the same file:
+    the same text parses once (a Channel is frozen, so sharing it is safe)."""
     data = parse_toml(text, source, "channel file")
     links_table = data.get("links", {})
     patrons_table = data.get("patrons", {})

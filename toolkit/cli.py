@@ -309,7 +309,8 @@ def build(
 
     root = _root(ctx)
     channel = load_channel(root)
-    slugs = kits.check_unique(root)
+    heads = kits.episode_heads(root)
+    slugs = kits.check_unique(root, heads)
     paths = kits.select_episodes(root, episodes)
     audio = not no_audio
     failed = 0
@@ -331,10 +332,14 @@ def build(
     with channel_lock(root / "build", waiting):
         # A kit is built again only when something it is made from changed (its manifest
         # says; see toolkit.outputs.kits.kit_inputs), or with --force.
+        shared = kits.channel_inputs(root)  # read once, before any episode is built
         stale = [
             p
             for p in paths
-            if force or not kits.kit_is_current(root, p, channel, audio=audio, voice=voice)
+            if force
+            or not kits.kit_is_current(
+                root, p, channel, audio=audio, voice=voice, head=heads.get(p), shared=shared
+            )
         ]
         current = len(paths) - len(stale)
         bar = _EpisodeProgress(len(stale), audio and jobs == 1)
@@ -365,7 +370,11 @@ def build(
                 with bar:
                     for path in stale:
                         options = BuildOptions(
-                            audio=audio, voice=voice, workers=workers, progress=progress
+                            audio=audio,
+                            voice=voice,
+                            workers=workers,
+                            progress=progress,
+                            shared_inputs=shared,
                         )
                         try:
                             result = build_episode(root, path, options)

@@ -16,6 +16,8 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Mapping, Sequence
+from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +47,10 @@ def json_text(value: Any) -> str:
     """json.dumps(value, indent=2, ensure_ascii=False) + "\n", the same text, made faster.
 
     The standard library formats indented JSON in pure Python, one generator per level; a
-    kit's timing.json and transcript.json are thousands of small objects. Anything this
-    writer does not know (a non-string key, another type) goes to json.dumps instead."""
+    kit's timing.json and transcript.json are thousands of small objects. Containers of
+    plain scalars (and lists of dicts of them) go through json's compact C encoder in one
+    call each, and are indented from its output; the rest is written here, and anything
+    this writer does not know (a non-string key, another type) goes to json.dumps instead."""
     out: list[str] = []
     try:
         _json_into(value, "\n", out)
@@ -61,6 +65,64 @@ class _NotPlainJson(Exception):
 
 
 _json_string = json.encoder.encode_basestring  # the C one where available, as json uses
+
+# Values a container must hold, and only these exact types, to be written in one call of
+# the compact encoder (below). Subclasses and containers take the general path.
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+_STRINGS = frozenset((str,))
+_DICTS = frozenset((dict,))
+
+
+@cache
+def _compact_encoder(item_separator: str) -> json.JSONEncoder:
+    """json's compact (C) encoder with `item_separator` between items.
+
+    Indented output is compact output with a newline and the indent after each item's
+    comma, so a container of scalars is one call with ",\n<indent>" as the separator. A
+    newline is never raw inside an encoded string (json escapes it), so every newline in
+    its output is a separator's. Encoders are kept per indent: a handful of them."""
+    return json.JSONEncoder(
+        ensure_ascii=False, check_circular=False, separators=(item_separator, ": ")
+    )
+
+
+def _is_flat(value: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> bool:
+    """A non-empty container of scalars only (a dict's keys the encoder turns into text
+    exactly as json.dumps does)."""
+    items = value.values() if type(value) is dict else value
+    return bool(value) and _SCALARS.issuperset(map(type, items))
+
+
+def _flat_text(value: dict[Any, Any] | list[Any] | tuple[Any, ...], newline: str) -> str:
+    """A non-empty container of scalars, indented below `newline`."""
+    inner = newline + "  "
+    compact = _compact_encoder("," + inner).encode(value)
+    return compact[0] + inner + compact[1:-1] + newline + compact[-1]
+
+
+def _flat_dicts_text(items: list[Any] | tuple[Any, ...], newline: str) -> str | None:
+    """A non-empty list of dicts of scalars that all have the same keys in the same order
+    (a kit's cues), indented below `newline`; None for any other list.
+
+    A timing.json holds thousands of values, so they are all encoded in one call of the
+    compact encoder, separated by ",\n" (every newline in its output is a separator, see
+    _compact_encoder), and put into the indented text of one dict repeated, keys and all,
+    with one %-format."""
+    first = items[0]
+    if not _DICTS.issuperset(map(type, items)) or not first:
+        return None
+    keys = tuple(first)
+    if not all(map(keys.__eq__, map(tuple, items))) or not _STRINGS.issuperset(map(type, keys)):
+        return None
+    values = list(chain.from_iterable(map(dict.values, items)))
+    if not _SCALARS.issuperset(map(type, values)):
+        return None
+    encoded = _compact_encoder(",\n").encode(values)[1:-1].split(",\n")
+    inner = newline + "  "
+    deeper = inner + "  "
+    one = ("," + deeper).join(_json_string(key).replace("%", "%%") + ": %s" for key in keys)
+    template = ("," + inner).join(["{" + deeper + one + inner + "}"] * len(items))
+    return "[" + inner + template % tuple(encoded) + newline + "]"
 
 
 def _json_into(value: Any, newline: str, out: list[str]) -> None:
@@ -83,6 +145,9 @@ def _json_into(value: Any, newline: str, out: list[str]) -> None:
         if not value:
             out.append("{}")
             return
+        if type(value) is dict and _is_flat(value):
+            out.append(_flat_text(value, newline))
+            return
         inner = newline + "  "
         separator = "{" + inner
         for key, item in value.items():
@@ -99,6 +164,14 @@ def _json_into(value: Any, newline: str, out: list[str]) -> None:
         if not value:
             out.append("[]")
             return
+        if type(value) in (list, tuple):
+            if _is_flat(value):
+                out.append(_flat_text(value, newline))
+                return
+            text = _flat_dicts_text(value, newline)
+            if text is not None:
+                out.append(text)
+                return
         inner = newline + "  "
         separator = "[" + inner
         for item in value:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,9 @@ class VoiceProfile:
         return self.engine == "gtts"
 
 
+@lru_cache(maxsize=1)
 def _builtin_files() -> dict[str, Callable[[], tuple[str, str]]]:
+    """The profiles shipped in the package (listed once: they do not change while it runs)."""
     found: dict[str, Callable[[], tuple[str, str]]] = {}
     folder = resources.files("toolkit") / "voices"
     for entry in folder.iterdir():
@@ -120,8 +122,10 @@ def _get(
     return value
 
 
+@lru_cache(maxsize=32)
 def parse_voice(name: str, text: str, source: str) -> VoiceProfile:
-    """Parse and validate one profile; every problem names the file and the setting."""
+    """Parse and validate one profile; every problem names the file and the setting. The
+    same text parses once (every episode of a build loads its voice; profiles are frozen)."""
     data = parse_toml(text, source, "voice profile")
     known = {"engine", "language", "rate", "pitch", "tld", "slow", "sample_rate", "lexicon"}
     known |= {"model", "length_scale", "noise_scale", "noise_w_scale"}

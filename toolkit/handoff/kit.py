@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from toolkit.channel import VideoSettings
 from toolkit.handoff.labels import compose_labels
-from toolkit.handoff.markers import compose_edl, compose_fcpxml
+from toolkit.handoff.markers import compose_marker_files
 from toolkit.handoff.shotlist import compose_shotlist, place_markers, place_shots
 from toolkit.text.assemble import Episode
 from toolkit.timing.cue import Cue
@@ -19,9 +19,10 @@ def compose_handoff_files(
     """markers.edl, markers.fcpxml, labels.txt and shotlist.csv at the timeline's timing."""
     shots = place_shots(episode, cues, timeline)
     markers = place_markers(timeline, shots)
+    edl, fcpxml = compose_marker_files(episode.title, timeline.total_ms, markers, video)
     return {
-        "markers.edl": compose_edl(episode.title, timeline.total_ms, markers, video),
-        "markers.fcpxml": compose_fcpxml(episode.title, timeline.total_ms, markers, video),
+        "markers.edl": edl,
+        "markers.fcpxml": fcpxml,
         "labels.txt": compose_labels(markers),
         "shotlist.csv": compose_shotlist(shots, video),
     }

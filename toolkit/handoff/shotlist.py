@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from fractions import Fraction
+from functools import cache
 
 from toolkit.channel import VideoSettings
 from toolkit.errors import ToolkitError
@@ -137,11 +137,16 @@ def place_markers(timeline: Timeline, shots: tuple[Shot, ...]) -> tuple[Marker, 
 def start_frames(video: VideoSettings) -> int:
     """The timeline's first frame number, counted as the timecode says (drop-frame
     timecode skips frame numbers 0 and 1 each minute except every tenth)."""
-    digits = video.start_timecode.replace(";", ":").split(":")
+    return _start_frames(video.start_timecode, video.fps, video.drop_frame)
+
+
+@cache  # a channel has one start timecode: asked for once a marker and a shot
+def _start_frames(start_timecode: str, fps: float, drop_frame: bool) -> int:
+    digits = start_timecode.replace(";", ":").split(":")
     hours, minutes, seconds, frames = (int(d) for d in digits)
-    base = round(video.fps)
+    base = round(fps)
     total = ((hours * 60 + minutes) * 60 + seconds) * base + frames
-    if video.drop_frame:
+    if drop_frame:
         drop = 2 if base == 30 else 4
         all_minutes = hours * 60 + minutes
         total -= drop * (all_minutes - all_minutes // 10)
@@ -151,7 +156,12 @@ def start_frames(video: VideoSettings) -> int:
 def frames_at(ms: int, video: VideoSettings) -> int:
     """The frame (counted from the timeline start) that is showing at `ms`: the nearest."""
     num, den = video.rate
-    return round(Fraction(ms * num, den * 1000))
+    # round(Fraction(ms * num, den * 1000)) in integers: the nearest, a half to even.
+    whole, rest = divmod(ms * num, den * 1000)
+    twice = 2 * rest
+    if twice > den * 1000 or (twice == den * 1000 and whole % 2):
+        return whole + 1
+    return whole
 
 
 def timecode(frame: int, video: VideoSettings) -> str:
@@ -175,9 +185,12 @@ def timecode(frame: int, video: VideoSettings) -> str:
     )
 
 
-def editor_timecode(ms: int, video: VideoSettings) -> str:
-    """Where `ms` of the narration falls on the editor's timeline."""
-    return timecode(start_frames(video) + frames_at(ms, video), video)
+def editor_timecode(ms: int, video: VideoSettings, first: int | None = None) -> str:
+    """Where `ms` of the narration falls on the editor's timeline (`first`: the
+    timeline's first frame, start_frames(video), when the caller has it)."""
+    if first is None:
+        first = start_frames(video)
+    return timecode(first + frames_at(ms, video), video)
 
 
 def compose_shotlist(shots: tuple[Shot, ...], video: VideoSettings) -> str:
@@ -185,12 +198,13 @@ def compose_shotlist(shots: tuple[Shot, ...], video: VideoSettings) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(SHOTLIST_HEADER)
+    first = start_frames(video)
     for shot in shots:
         writer.writerow(
             (
                 shot.number,
-                editor_timecode(shot.start_ms, video),
-                editor_timecode(shot.end_ms, video),
+                editor_timecode(shot.start_ms, video, first),
+                editor_timecode(shot.end_ms, video, first),
                 f"{shot.start_ms / 1000:.3f}",
                 f"{shot.end_ms / 1000:.3f}",
                 shot.segment_title,

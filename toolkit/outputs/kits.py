@@ -174,18 +174,28 @@ def _parse_front_matter(text: str, path: Path) -> Mapping[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def check_unique(root: Path) -> set[str]:
+def episode_heads(root: Path) -> dict[Path, EpisodeHead | None]:
+    """Every episode file's head (None for one whose front matter cannot be read: building
+    it reports the problem), read once for the uniqueness check and the manifests."""
+    heads: dict[Path, EpisodeHead | None] = {}
+    for path in episode_files(root):
+        try:
+            heads[path] = read_head(path)
+        except InputError:
+            heads[path] = None
+    return heads
+
+
+def check_unique(root: Path, heads: Mapping[Path, EpisodeHead | None] | None = None) -> set[str]:
     """Two episodes with the same number or slug would overwrite each other's kit.
 
     Returns every episode's slug. Reads file names and front matter lines only, never the
-    bodies. A file whose front matter cannot be read is counted by its file name: building
-    it reports the problem."""
+    bodies (or takes the heads `episode_heads` read). A file whose front matter cannot be
+    read is counted by its file name: building it reports the problem."""
     seen: dict[str, Path] = {}
     slugs: set[str] = set()
-    for path in episode_files(root):
-        try:
-            head = read_head(path)
-        except InputError:
+    for path, head in (episode_heads(root) if heads is None else heads).items():
+        if head is None:
             slugs.add(path.stem.partition("-")[2])
             continue
         slugs.add(head.slug)
@@ -252,6 +262,17 @@ def _folder_digests(folder: Path, label: str) -> dict[str, str]:
     }
 
 
+def channel_inputs(root: Path) -> dict[str, str]:
+    """The inputs every kit of the channel shares (part of `kit_inputs`): the toolkit,
+    channel.toml, the templates and voices/. A build reads them once, before any episode."""
+    return {
+        "toolkit": toolkit_digest(),
+        "channel": _file_digest(root / CHANNEL_FILE),
+        **_folder_digests(root / TEMPLATES_DIR, "templates"),
+        **_folder_digests(root / VOICES_DIR, "voices"),
+    }
+
+
 def kit_inputs(
     root: Path,
     path: Path,
@@ -260,6 +281,7 @@ def kit_inputs(
     audio: bool,
     voice: str | None,
     head: EpisodeHead | None = None,
+    shared: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Everything one episode's kit is built from, as label -> digest: THE list of a kit's
     inputs (a new input of the build belongs here, and nowhere else).
@@ -267,19 +289,17 @@ def kit_inputs(
     The episode file, channel.toml (every setting: [feed], [video], [music] ...), the
     channel's templates, every voice profile and lexicon in voices/ (any may be chosen or
     named by the profile), the recording and the music files where they are set, the build
-    options and the toolkit itself (its code, default templates and built-in voices)."""
+    options and the toolkit itself (its code, default templates and built-in voices).
+    `shared` is `channel_inputs(root)` when the caller has read it already."""
     if head is None:
         try:
             head = read_head(path)
         except InputError:  # building the episode says what is wrong, where
             head = EpisodeHead(path, *_name_parts(path))
     inputs = {
-        "toolkit": toolkit_digest(),
+        **(channel_inputs(root) if shared is None else shared),
         "options": f"audio={audio} voice={voice or ''}",
         "episode": head.digest or _file_digest(path),
-        "channel": _file_digest(root / CHANNEL_FILE),
-        **_folder_digests(root / TEMPLATES_DIR, "templates"),
-        **_folder_digests(root / VOICES_DIR, "voices"),
     }
     if head.recording:
         recording = Path(head.recording).expanduser()  # as the aligner finds it
@@ -323,13 +343,22 @@ def _sizes(folder: Path, names: Iterable[str]) -> dict[str, int | None]:
 
 
 def kit_is_current(
-    root: Path, path: Path, channel: Channel, *, audio: bool, voice: str | None
+    root: Path,
+    path: Path,
+    channel: Channel,
+    *,
+    audio: bool,
+    voice: str | None,
+    head: EpisodeHead | None = None,
+    shared: Mapping[str, str] | None = None,
 ) -> bool:
     """Whether the episode's kit was built from exactly these inputs and is still whole.
-    Anything unreadable counts as "not current": building it says what is wrong."""
+    Anything unreadable counts as "not current": building it says what is wrong.
+    `head` and `shared` may be given when already read (`episode_heads`, `channel_inputs`)."""
     try:
-        head = read_head(path)
-        inputs = kit_inputs(root, path, channel, audio=audio, voice=voice, head=head)
+        if head is None:
+            head = read_head(path)
+        inputs = kit_inputs(root, path, channel, audio=audio, voice=voice, head=head, shared=shared)
     except InputError:
         return False
     old = read_manifest(root, head.slug)

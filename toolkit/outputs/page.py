@@ -14,7 +14,8 @@ autoescaping on, so a `<`, `&` or quote in a title, caption or cue shows as text
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -28,9 +29,9 @@ from toolkit.errors import ToolkitError
 from toolkit.handoff.shotlist import editor_timecode, place_markers, place_shots
 from toolkit.outputs.chapters import clock, segment_chapters
 from toolkit.outputs.script import duration
-from toolkit.text.assemble import Episode, Paragraph, Segment, Visual
+from toolkit.text.assemble import Episode, Paragraph, Visual
 from toolkit.timing.cue import Cue
-from toolkit.timing.timeline import AUDIO, ESTIMATE, RECORDING, TimedCue, Timeline
+from toolkit.timing.timeline import AUDIO, ESTIMATE, RECORDING, Timeline
 
 PAGE_TEMPLATE = "page.html.j2"
 CATALOGUE_TEMPLATE = "catalogue.html.j2"
@@ -102,6 +103,9 @@ def read_catalogue_entry(timing_json: str | bytes, source: str = "timing.json") 
     return entry
 
 
+_json_string = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
+
+
 def script_json(value: Any) -> Markup:
     """JSON that is safe inside <script type="application/json">: no character in it can
     close the element or start a comment, whatever the cue text says."""
@@ -111,13 +115,17 @@ def script_json(value: Any) -> Markup:
     return Markup(text)
 
 
+# "SS.t" for each tenth of a second within a minute: stamp() formats thousands of times a page.
+_SECONDS_AND_TENTHS = tuple(f"{tenths // 10:02d}.{tenths % 10}" for tenths in range(600))
+
+
 def stamp(ms: int) -> str:
     """A cue time precise enough to check subtitle timing by eye: "1:02.5", "1:00:02.5"."""
-    tenths = ms // 100
-    minutes, rest = divmod(tenths, 600)
+    minutes, tenths = divmod(ms // 100, 600)
+    if 0 <= minutes < 60:
+        return f"{minutes}:{_SECONDS_AND_TENTHS[tenths]}"
     hours, minutes = divmod(minutes, 60)
-    seconds = f"{rest // 10:02d}.{rest % 10}"
-    return f"{hours}:{minutes:02d}:{seconds}" if hours else f"{minutes}:{seconds}"
+    return f"{hours}:{minutes:02d}:{_SECONDS_AND_TENTHS[tenths]}"
 
 
 def timing_label(source: str) -> str:
@@ -152,18 +160,10 @@ def _environment() -> jinja2.Environment:
 
 
 @dataclass(frozen=True)
-class CueView:
-    index: int
-    start_ms: int
-    end_ms: int
-    text: str  # one line: the script reads as prose
-
-
-@dataclass(frozen=True)
 class BlockView:
     kind: str  # "paragraph" or "visual"
     text: str  # a caption, or a paragraph no cue could be matched to
-    cues: tuple[CueView, ...]
+    cues: Markup  # the paragraph's cues as <span> elements (_cue_spans); empty if none
 
 
 @dataclass(frozen=True)
@@ -190,52 +190,105 @@ def _visible_chars(text: str) -> int:
 
 
 def _split_by_paragraph(
-    segment: Segment, cues: Sequence[tuple[int, TimedCue]]
-) -> list[list[tuple[int, TimedCue]]]:
-    """Which cues make up which paragraph of a segment.
+    paragraphs: Sequence[str], cues: Sequence[int], visible: Sequence[int]
+) -> list[list[int]]:
+    """Which cues make up which paragraph of a segment: `paragraphs` are its paragraphs'
+    texts, `cues` the indices of its cues, `visible` the _visible_chars of every cue.
 
     Cues follow the paragraphs' words in order (re-spaced), so counting the characters
     that are not white space assigns each cue to the paragraph it starts in. Anything
     left over (it should not happen) joins the last paragraph rather
     than disappearing from the page."""
-    paragraphs = segment.paragraphs
-    groups: list[list[tuple[int, TimedCue]]] = [[] for _ in paragraphs]
+    groups: list[list[int]] = [[] for _ in paragraphs]
     if not paragraphs:
         return groups
+    last = len(paragraphs) - 1
     pi = 0
     filled = 0
-    want = [sum(_visible_chars(s.text) for s in p.sentences) for p in paragraphs]
-    for item in cues:
-        while pi < len(paragraphs) - 1 and filled >= want[pi]:
+    want = [_visible_chars(text) for text in paragraphs]
+    for index in cues:
+        while pi < last and filled >= want[pi]:
             # A short cue may run on into the next paragraph: carry its excess over.
             filled -= want[pi]
             pi += 1
-        groups[pi].append(item)
-        filled += _visible_chars(item[1].text)
+        groups[pi].append(index)
+        filled += visible[index]
     return groups
 
 
-def _segment_views(episode: Episode, timeline: Timeline) -> tuple[SegmentView, ...]:
-    by_segment: dict[int, list[tuple[int, TimedCue]]] = {}
-    for i, cue in enumerate(timeline.cues):
-        by_segment.setdefault(cue.segment, []).append((i, cue))
+def _html_text(text: str) -> str:
+    """Text escaped for HTML exactly as the template's autoescaping does it (markupsafe)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+def _span_title(start_ms: int, end_ms: int) -> str:
+    """A cue's times as its <span> shows them on hover: "0:01.2 to 0:03.4" (stamp)."""
+    start_minutes, start_tenths = divmod(start_ms // 100, 600)
+    end_minutes, end_tenths = divmod(end_ms // 100, 600)
+    if 0 <= start_minutes < 60 and 0 <= end_minutes < 60:  # stamp, written out for speed
+        return (
+            f"{start_minutes}:{_SECONDS_AND_TENTHS[start_tenths]} to "
+            f"{end_minutes}:{_SECONDS_AND_TENTHS[end_tenths]}"
+        )
+    return f"{stamp(start_ms)} to {stamp(end_ms)}"
+
+
+def _cue_spans(timeline: Timeline, low_cues: Set[int]) -> list[str]:
+    """Every cue as the script shows it, by cue index: a <span> with its times and its text
+    on one line (the script reads as prose); those in `low_cues` are marked uncertain.
+
+    A page has a few thousand of these, so they are built here rather than in a template
+    loop (which is several times slower). A line has no line break, so all the texts are
+    escaped in one go, joined by one; the rest is numbers and fixed markup."""
+    cues = timeline.cues
+    lines = "\n".join([" ".join(cue.text.split()) for cue in cues])
+    texts = _html_text(lines).split("\n") if cues else []
+    spans = [
+        f'<span class="cue" id="cue-{i}" data-start="{cue.start_ms}" data-end="{cue.end_ms}" '
+        f'title="{_span_title(cue.start_ms, cue.end_ms)}">{text}</span>'
+        for i, (cue, text) in enumerate(zip(cues, texts, strict=True))
+    ]
+    if low_cues:  # only a kit on the creator's recording has cues it could not place well
+        for i, cue in enumerate(cues):
+            if i in low_cues:
+                spans[i] = (
+                    f'<span class="cue low-confidence" id="cue-{i}" data-start="{cue.start_ms}" '
+                    f'data-end="{cue.end_ms}" title="{_span_title(cue.start_ms, cue.end_ms)} '
+                    f'(uncertain: check)">{texts[i]}</span>'
+                )
+    return spans
+
+
+def _segment_views(
+    episode: Episode, timeline: Timeline, low_cues: Set[int] = frozenset()
+) -> tuple[SegmentView, ...]:
+    cues = timeline.cues
+    by_segment: defaultdict[int, list[int]] = defaultdict(list)
+    for i, cue in enumerate(cues):
+        by_segment[cue.segment].append(i)
+    # _visible_chars of each cue, written out: a page has thousands
+    visible = [len(text) - text.count(" ") - text.count("\n") for text in [c.text for c in cues]]
+    spans = _cue_spans(timeline, low_cues)
     chapters = segment_chapters(timeline)
     views = []
     for si, (segment, timed) in enumerate(zip(episode.segments, timeline.segments, strict=True)):
         seg_cues = by_segment.get(si, [])
-        groups = iter(_split_by_paragraph(segment, seg_cues))
+        texts = [" ".join([s.text for s in p.sentences]) for p in segment.paragraphs]
+        groups = iter(zip(texts, _split_by_paragraph(texts, seg_cues, visible), strict=True))
         blocks = []
         for block in segment.blocks:
             if isinstance(block, Visual):
-                blocks.append(BlockView("visual", block.text, ()))
+                blocks.append(BlockView("visual", block.text, Markup()))
             elif isinstance(block, Paragraph):
-                group = next(groups)
-                text = " ".join(s.text for s in block.sentences)
-                views_of_cues = tuple(
-                    CueView(i, c.start_ms, c.end_ms, " ".join(c.text.split())) for i, c in group
-                )
-                blocks.append(BlockView("paragraph", text, views_of_cues))
-        first = seg_cues[0][0] if seg_cues else -1
+                text, group = next(groups)
+                markup = Markup(" ".join([spans[i] for i in group]))
+                blocks.append(BlockView("paragraph", text, markup))
         views.append(
             SegmentView(
                 index=si,
@@ -245,25 +298,36 @@ def _segment_views(episode: Episode, timeline: Timeline) -> tuple[SegmentView, .
                 end_ms=timed.end_ms,
                 words=timed.words,
                 blocks=tuple(blocks),
-                first_cue=first,
-                seek_ms=seg_cues[0][1].start_ms if seg_cues else chapters[si].start_ms,
+                first_cue=seg_cues[0] if seg_cues else -1,
+                seek_ms=cues[seg_cues[0]].start_ms if seg_cues else chapters[si].start_ms,
                 chapter_ms=chapters[si].start_ms,
             )
         )
     return tuple(views)
 
 
-def _cue_data(timeline: Timeline) -> dict[str, Any]:
-    """What the page's script needs, and nothing it could get wrong from the HTML."""
-    return {
-        "cues": [
-            {"start": c.start_ms, "end": c.end_ms, "text": c.text, "segment": c.segment}
+def _cue_json(timeline: Timeline) -> Markup:
+    """What the page's script needs, and nothing it could get wrong from the HTML: the
+    text script_json gives for {"cues": [{"start", "end", "text", "segment"}, ...],
+    "segments": [{"start", "end"}, ...], "total", "source"}.
+
+    Written directly (keys in sorted order, as script_json sorts them) rather than as dicts
+    for json.dumps: a page has thousands of cues, and this is several times faster."""
+    cues = ",".join(
+        [
+            f'{{"end":{c.end_ms},"segment":{c.segment},"start":{c.start_ms},'
+            f'"text":{_json_string(c.text)}}}'
             for c in timeline.cues
-        ],
-        "segments": [{"start": s.start_ms, "end": s.end_ms} for s in timeline.segments],
-        "total": timeline.total_ms,
-        "source": timeline.source,
-    }
+        ]
+    )
+    segments = ",".join([f'{{"end":{s.end_ms},"start":{s.start_ms}}}' for s in timeline.segments])
+    text = (
+        f'{{"cues":[{cues}],"segments":[{segments}],'
+        f'"source":{_json_string(timeline.source)},"total":{timeline.total_ms}}}'
+    )
+    for char, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(char, escape)
+    return Markup(text)
 
 
 def compose_page(
@@ -285,7 +349,8 @@ def compose_page(
             path=episode.path,
             hint="compose the page from the timeline of the same build",
         )
-    segments = _segment_views(episode, timeline)
+    low_cues = frozenset(recording["low_cues"]) if recording else frozenset()
+    segments = _segment_views(episode, timeline, low_cues)
     # The hand-off (shot list and markers) needs the cues the timeline was laid out from.
     shots = place_shots(episode, cues, timeline) if cues else ()
     context = {
@@ -306,9 +371,9 @@ def compose_page(
         # A kit on the creator's recording: where it and the script disagree, and the cues
         # whose alignment is uncertain (toolkit.align.follow.Following.page_view).
         "mismatches": list(recording["mismatches"]) if recording else [],
-        "low_cues": set(recording["low_cues"]) if recording else set(),
+        "low_cues": low_cues,
         "long": timeline.total_ms >= 3_600_000,
-        "cue_json": script_json(_cue_data(timeline)),
+        "cue_json": _cue_json(timeline),
     }
     return _environment().get_template(PAGE_TEMPLATE).render(**context)
 

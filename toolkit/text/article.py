@@ -53,7 +53,28 @@ class Article:
     sources: tuple[str, ...] = ()  # where the facts come from (titles or links)
 
 
-_MD = MarkdownIt("commonmark")
+# Inline text is parsed by _inline_text, only where an inline rule could apply (most
+# paragraphs of prose are plain text), so the parser's own inline pass is left out.
+_MD = MarkdownIt("commonmark").disable("inline")
+
+# The characters at which a CommonMark inline rule can start (escape, code span, emphasis,
+# link, image, autolink, inline HTML, entity); text without them is one run of plain text.
+_INLINE_MARKS = re.compile(r"[\\`*_\[!<&]")
+
+# libyaml's loader, when PyYAML was built with it.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+
+
+def _load_yaml(text: str) -> Any:
+    """The YAML document in `text`, read with libyaml when it is there (many times faster).
+    A document libyaml refuses is read again by the pure-Python loader: its errors, with
+    their problem and line, are the ones reported."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.load(text, Loader=_FAST_LOADER)  # CSafeLoader: safe
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
@@ -69,7 +90,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
             "front matter is not closed", path=path, line=1, hint="end it with a line '---'"
         )
     try:
-        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+        data = _load_yaml("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -87,8 +108,13 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     return data, "\n".join(lines[end + 1 :]), end + 1
 
 
-def _inline_text(children: list[MdToken]) -> tuple[str, list[str]]:
+def _inline_text(inline: MdToken, env: dict[str, Any]) -> tuple[str, list[str]]:
     """Plain text of an inline run, and the captions (image alt texts) found in it."""
+    content = inline.content
+    if not _INLINE_MARKS.search(content):
+        return " ".join(content.split()), []  # what the inline rules would make of it
+    children: list[MdToken] = []
+    _MD.inline.parse(content, _MD, env, children)
     parts: list[str] = []
     captions: list[str] = []
     for child in children:
@@ -96,8 +122,8 @@ def _inline_text(children: list[MdToken]) -> tuple[str, list[str]]:
             alt = "".join(c.content for c in child.children or []) or child.content
             if alt.strip():
                 captions.append(" ".join(alt.split()))
-        elif child.type in ("text", "code_inline"):
-            parts.append(child.content)
+        elif child.type in ("text", "text_special", "code_inline"):
+            parts.append(child.content)  # text_special: an escaped character or an entity
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "html_inline" and child.content.lower().startswith("<br"):
@@ -167,19 +193,20 @@ def parse_article(text: str, path: str) -> Article:
     published = _date(meta, path, key_line)
     sources = _sources(meta, path, key_line)
     blocks: list[Block] = []
-    tokens = _MD.parse(body)
+    env: dict[str, Any] = {}  # the link references, for the inline text
+    tokens = _MD.parse(body, env)
     pending_heading: int | None = None
     for i, tok in enumerate(tokens):
         line = offset + (tok.map[0] if tok.map else 0) + 1
         if tok.type == "heading_open":
             pending_heading = line
         elif tok.type == "inline" and pending_heading is not None:
-            heading, _ = _inline_text(tok.children or [])
+            heading, _ = _inline_text(tok, env)
             if heading:
                 blocks.append(Block(HEADING, heading, pending_heading))
             pending_heading = None
         elif tok.type == "inline" and i > 0 and tokens[i - 1].type == "paragraph_open":
-            plain, captions = _inline_text(tok.children or [])
+            plain, captions = _inline_text(tok, env)
             blocks.extend(Block(CAPTION, c, line) for c in captions)
             if plain:
                 blocks.append(Block(PARAGRAPH, plain, line))

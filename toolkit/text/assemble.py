@@ -8,7 +8,7 @@ that link it to what the engine says (toolkit.text.speak).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -17,7 +17,14 @@ from toolkit.errors import EpisodeError
 from toolkit.templates import INTRO, OUTRO, Templates
 from toolkit.text.article import CAPTION, HEADING, Article
 from toolkit.text.sentences import split_sentences
-from toolkit.text.speak import EMPTY_LEXICON, Lexicon, Token, speak_sentence, spoken_text
+from toolkit.text.speak import (
+    EMPTY_LEXICON,
+    Lexicon,
+    Token,
+    find_unspeakable,
+    speak_checked,
+    spoken_text,
+)
 
 INTRO_KIND = "intro"
 SECTION_KIND = "section"
@@ -29,10 +36,20 @@ class Sentence:
     text: str  # as printed (subtitles, script.md)
     tokens: tuple[Token, ...]  # printed words linked to what is said
     line: int  # line in the episode file (0 for template text)
+    # The tokens whose spoken form is a guess, found while speaking with `lexicon` (for lint).
+    guessed: tuple[Token, ...] = field(default=(), compare=False, repr=False)
+    lexicon: Lexicon | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def spoken(self) -> str:
         return spoken_text(self.tokens)
+
+    def unspeakable(self, lexicon: Lexicon) -> tuple[Token, ...]:
+        """find_unspeakable(self.text, lexicon), without speaking the text again when it was
+        spoken with this lexicon."""
+        if lexicon is self.lexicon:
+            return self.guessed
+        return find_unspeakable(self.text, lexicon)
 
 
 @dataclass(frozen=True)
@@ -85,8 +102,11 @@ class Episode:
 
 
 def make_paragraph(text: str, line: int, lexicon: Lexicon) -> Paragraph | None:
-    sentences = tuple(Sentence(s, speak_sentence(s, lexicon), line) for s in split_sentences(text))
-    return Paragraph(sentences) if sentences else None
+    sentences = []
+    for sentence in split_sentences(text):
+        tokens, guessed = speak_checked(sentence, lexicon)
+        sentences.append(Sentence(sentence, tokens, line, guessed, lexicon))
+    return Paragraph(tuple(sentences)) if sentences else None
 
 
 def _body_segments(article: Article, lexicon: Lexicon) -> list[Segment]:

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from toolkit.channel import SubtitleRules
 from toolkit.text.assemble import Episode, Paragraph, Visual
-from toolkit.text.speak import EMPTY_LEXICON, Lexicon, find_unspeakable
+from toolkit.text.speak import EMPTY_LEXICON, Lexicon
 from toolkit.timing.timeline import Timeline
 
 LONG_SENTENCE_WORDS = 40
@@ -34,6 +34,8 @@ _NAME = re.compile(r"\b[A-Z][a-zà-öø-ÿ]+(?:[-'’][A-Z]?[a-zà-öø-ÿ]+)?\b
 _MARKUP = re.compile(
     r"(\*\*|__|\[[^\]]*\]\([^)]*\)|</?[a-zA-Z][^>]*>|\{\{|\}\}|\{%|%\}|&[a-z]+;|^#+ |`)"
 )
+# Every match of _MARKUP starts with one of these characters: most text needs no more.
+_MARKUP_CHARS = re.compile(r"[*_\[<{}%&#`]")
 _MAYBE_UNSPEAKABLE = re.compile(r"[^\w\s.,;:!?'\"“”‘’()\-–—…]|\d")
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
 
@@ -56,13 +58,18 @@ def name_counts(episodes: Iterable[Episode]) -> Counter[str]:
     """How often each capitalised word appears, captions included, across episodes."""
     counts: Counter[str] = Counter()
     for episode in episodes:
-        for seg in episode.segments:
-            if seg.kind != "section":
-                continue
-            for block in seg.blocks:
-                text = block.text if isinstance(block, Visual) else _paragraph_text(block)
-                counts.update(_NAME.findall(text))
+        for _, text in _section_texts(episode):
+            counts.update(_NAME.findall(text))
     return counts
+
+
+def _section_texts(episode: Episode) -> Iterator[tuple[Paragraph | Visual, str]]:
+    """Each block of the episode's sections (not the templates' text) with its text."""
+    for seg in episode.segments:
+        if seg.kind != "section":
+            continue
+        for block in seg.blocks:
+            yield block, block.text if isinstance(block, Visual) else _paragraph_text(block)
 
 
 def _paragraph_text(paragraph: Paragraph) -> str:
@@ -117,12 +124,32 @@ def is_inflection(a: str, b: str) -> bool:
     return _inflected(last_a, last_b) or _inflected(last_b, last_a)
 
 
-def _variant_of(name: str, counts: Counter[str], frequent: Sequence[str]) -> str | None:
+def _near_index(frequent: Sequence[str]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Positions in `frequent` by first two and by last two letters. Two names of four letters
+    or more that are one edit apart share one of them (the edit spares the other end), so
+    _variant_of need only compare a name with these."""
+    starts: dict[str, list[int]] = {}
+    ends: dict[str, list[int]] = {}
+    for index, name in enumerate(frequent):
+        starts.setdefault(name[:2], []).append(index)
+        ends.setdefault(name[-2:], []).append(index)
+    return starts, ends
+
+
+def _variant_of(
+    name: str,
+    counts: Counter[str],
+    frequent: Sequence[str],
+    near: tuple[dict[str, list[int]], dict[str, list[int]]],
+) -> str | None:
+    """The first frequent name (in `frequent` order) that `name` looks like a misspelling of."""
     mine = counts[name]
     if mine > 2 or len(name) < 5:
         return None
     enough, size = max(3, 3 * mine), len(name)
-    for other in frequent:
+    starts, ends = near
+    for index in sorted({*starts.get(name[:2], []), *ends.get(name[-2:], [])}):
+        other = frequent[index]
         if (
             abs(len(other) - size) <= 1  # what _one_edit_apart checks first, without a call
             and counts[other] >= enough
@@ -143,58 +170,61 @@ def lint_episode(
     """Findings for one episode; names are counted in the episode itself unless
     `channel_names` gives the counts of the whole channel."""
     path = episode.path
-    names = channel_names if channel_names is not None else name_counts([episode])
+    # Template text is checked by rendering, not by the linter: only the sections' blocks.
+    blocks = list(_section_texts(episode))
+    # The names in all blocks, in one search (a name never spans two lines).
+    met = _NAME.findall("\n".join(text for _, text in blocks))
+    names = Counter(met) if channel_names is None else channel_names
     frequent = [n for n, c in names.most_common() if c >= 3 and len(n) >= 5]
-    findings: list[Finding] = []
-    reported: set[tuple[int, str]] = set()
-    variants: dict[str, str | None] = {}  # what _variant_of said for each name met
-    for seg in episode.segments:
-        if seg.kind != "section":
-            continue  # template text is checked by rendering, not by the linter
-        for block in seg.blocks:
-            line = block.line
-            text = block.text if isinstance(block, Visual) else _paragraph_text(block)
-            for name in _NAME.findall(text):
-                if name not in variants:
-                    variants[name] = _variant_of(name, names, frequent)
-                other = variants[name]
-                if other and (line, name) not in reported:
-                    reported.add((line, name))
-                    findings.append(
-                        Finding(
-                            path,
-                            line,
-                            f"'{name}' may be a misspelling of '{other}' "
-                            f"(used {names[other]} times)",
-                        )
-                    )
+    near = _near_index(frequent)
+    variants: dict[str, str] = {}  # the names met that may be misspellings, and of what
+    for name in set(met):
+        if names[name] <= 2 and len(name) >= 5:  # (_variant_of's first test, without a call)
+            other = _variant_of(name, names, frequent, near)
+            if other:
+                variants[name] = other
+    findings: list[Finding] = []  # in any order: sorted (and duplicates dropped) at the end
+    for block, text in blocks:
+        line = block.line
+        for name in variants.keys() & _NAME.findall(text) if variants else ():
+            other = variants[name]
+            findings.append(
+                Finding(
+                    path,
+                    line,
+                    f"'{name}' may be a misspelling of '{other}' (used {names[other]} times)",
+                )
+            )
+        if _MARKUP_CHARS.search(text):
             findings.extend(_markup(path, line, text))
-            if isinstance(block, Visual):
-                continue
-            findings.extend(_balance(path, line, text))
-            for sentence in block.sentences:
-                words = len(sentence.text.split())
-                if words > LONG_SENTENCE_WORDS:
-                    findings.append(
-                        Finding(
-                            path,
-                            line,
-                            f"a sentence of {words} words is hard to narrate "
-                            f'(over {LONG_SENTENCE_WORDS}): "{_start(sentence.text)}"',
-                        )
+        if isinstance(block, Visual):
+            continue
+        findings.extend(_balance(path, line, text))
+        for sentence in block.sentences:
+            words = len(sentence.text.split())
+            if words > LONG_SENTENCE_WORDS:
+                findings.append(
+                    Finding(
+                        path,
+                        line,
+                        f"a sentence of {words} words is hard to narrate "
+                        f'(over {LONG_SENTENCE_WORDS}): "{_start(sentence.text)}"',
                     )
-                if not _MAYBE_UNSPEAKABLE.search(sentence.text):
-                    continue  # only letters and plain punctuation: nothing to guess
-                for token in find_unspeakable(sentence.text, lexicon):
-                    said = f"'{token.spoken}'" if token.spoken else "nothing"
-                    findings.append(
-                        Finding(
-                            path,
-                            line,
-                            f"'{token.display}' cannot be said as words (the voice would "
-                            f"say {said}): rewrite it or add it to voices/lexicon.toml",
-                        )
+                )
+            if sentence.lexicon is lexicon and not sentence.guessed:
+                continue  # spoken with this lexicon, and no word was a guess
+            if not _MAYBE_UNSPEAKABLE.search(sentence.text):
+                continue  # only letters and plain punctuation: nothing to guess
+            for token in sentence.unspeakable(lexicon):
+                said = f"'{token.spoken}'" if token.spoken else "nothing"
+                findings.append(
+                    Finding(
+                        path,
+                        line,
+                        f"'{token.display}' cannot be said as words (the voice would "
+                        f"say {said}): rewrite it or add it to voices/lexicon.toml",
                     )
+                )
     findings.extend(_cue_findings(episode, timeline, rules))
     return sorted(set(findings), key=lambda f: (f.line, f.message))
 

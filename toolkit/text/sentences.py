@@ -30,7 +30,10 @@ STARTERS = frozenset(
 # (flourished). Followed by a digit they continue the sentence; elsewhere "c." may end one.
 BEFORE_NUMBERS = frozenset("c p b d r fl".split())
 
-_END = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+)")
+# ".", "!" or "?" (one or more) or an ellipsis, then closing quotes or brackets, then white
+# space. Written to start with one character class, which lets the regex engine skip
+# quickly to the candidates: (?:[.!?]+|…) would be tried at every position.
+_END = re.compile(r"[.!?…](?:(?<=…)|(?<=[.!?])[.!?]*)[\"'”’)\]]*(?=\s+)")
 _NEXT = re.compile(r"\s+([\"'“‘(\[]*)(\S+)")
 
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from toolkit.channel import SubtitleRules
 from toolkit.errors import EpisodeError
 from toolkit.text.assemble import Episode, Sentence
-from toolkit.text.speak import Token, spoken_text
+from toolkit.text.speak import Token
 from toolkit.voice import VoiceProfile
 
 # Words that must stay with the word after them.
@@ -194,56 +195,142 @@ def layout(words: Sequence[str], rules: SubtitleRules) -> tuple[str, ...] | None
     return tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
 
 
-@dataclass(frozen=True)
-class _Piece:
-    sentence: int
-    start: int  # token index, inclusive
-    end: int  # exclusive
+# A piece is (sentence, start, end): tokens start..end-1 of a sentence of the segment.
+_Piece = tuple[int, int, int]
+# A group is the pieces shown as one cue, with their speaking time (the pauses between
+# them included), their characters with a space after each word, the pause and the
+# break strength after the last piece, and the line break of a piece as the splitter
+# laid it out (0: not known).
+_Group = tuple[tuple[_Piece, ...], int, int, int, int, int]
+# Whitespace other than a plain space: str.split() splits at it too.
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_plus_one = (1).__add__
 
 
-def _display_len(tokens: Sequence[Token], start: int, end: int) -> int:
-    return sum(len(t.display) for t in tokens[start:end]) + (end - start - 1)
+@dataclass(slots=True)
+class _Sentence:
+    """One sentence's tokens as running sums and break costs, worked out once: splitting,
+    packing and laying out then ask about any run of tokens with a few subtractions.
+
+    Token t's words are words[word_at[t]:word_at[t + 1]]. Words i..j-1 take
+    word_ends[j] - word_ends[i] - 1 characters on one line, and tokens a..b-1 printed as
+    they are display_ends[b] - display_ends[a] - 1 (the two differ only for a token whose
+    display holds more than one space between two words)."""
+
+    tokens: tuple[Token, ...]
+    spoken: list[str]  # each token's spoken text
+    words: list[str]
+    word_at: Sequence[int]  # len(tokens) + 1 entries
+    word_ends: list[int]  # characters of the words before word j, each with a space
+    pair_costs: list[float]  # break_cost between words j - 1 and j (0.0 for j = 0)
+    display_ends: list[int]  # characters of the displays before token t, each with a space
+    cut_costs: list[float]  # break_cost between the displays of tokens t - 1 and t
+    ms_before: list[int]  # speaking time of the tokens before token t
+    chars_before: list[int]  # word_ends at each token's first word
 
 
-def _words(tokens: Sequence[Token]) -> list[str]:
-    return [w for t in tokens for w in t.display.split()]
-
-
-def _fits(tokens: Sequence[Token], rules: SubtitleRules, ms: int, max_ms: int) -> bool:
-    if ms > max_ms:
-        return False
-    words = _words(tokens)
-    if len(" ".join(words)) > rules.max_cue_chars:
-        return False
-    return _greedy_lines(words, rules.max_line_chars) <= rules.max_lines
-
-
-def split_sentence(
-    tokens: Sequence[Token],
-    token_ms: Sequence[int],
-    rules: SubtitleRules,
-    max_ms: int,
-    words_of: Sequence[Sequence[str]] | None = None,
-) -> list[tuple[int, int]]:
-    """Token ranges of one sentence, each fitting a cue; as few and as even as possible,
-    cut where the text breaks naturally and where the lines inside lay out well.
-    `words_of` (each token's display split into words) may be given when already known."""
-    ranges: list[tuple[int, int]] = []
-    start, n = 0, len(tokens)
+def _prepare(
+    sentence: Sentence, token_ms: Callable[[Token], int], rules: SubtitleRules, path: str
+) -> _Sentence:
+    """The sentence's running sums and break costs. Raises EpisodeError for a word longer
+    than a line."""
+    tokens = sentence.tokens
     displays = [t.display for t in tokens]
-    if words_of is None:
-        words_of = [d.split() for d in displays]
+    joined = " ".join(displays)
+    # One word a token (the usual case) when the only spaces are the ones put between them.
+    single = (
+        joined.count(" ") == len(displays) - 1
+        and "" not in displays
+        and _OTHER_SPACE.search(joined) is None
+    )
+    words = displays if single else joined.split()
+    if words and max(map(len, words)) > rules.max_line_chars:
+        _check_words(sentence, words, rules, path)
+    word_ends = list(itertools.accumulate(map(_plus_one, map(len, words)), initial=0))
+    pair_costs = [0.0, *map(break_cost, words, itertools.islice(words, 1, None))]
+    ms_before = list(itertools.accumulate(map(token_ms, tokens), initial=0))
+    spoken = [t.spoken for t in tokens]
+    if single:
+        return _Sentence(
+            tokens,
+            spoken,
+            words,
+            range(len(tokens) + 1),
+            word_ends,
+            pair_costs,
+            word_ends,
+            pair_costs,
+            ms_before,
+            word_ends,
+        )
+    word_at = [0, *itertools.accumulate([len(d.split()) for d in displays])]
+    return _Sentence(
+        tokens,
+        spoken,
+        words,
+        word_at,
+        word_ends,
+        pair_costs,
+        list(itertools.accumulate(map(_plus_one, map(len, displays)), initial=0)),
+        [0.0, *map(break_cost, displays, itertools.islice(displays, 1, None))],
+        ms_before,
+        [word_ends[j] for j in word_at],
+    )
+
+
+def _two_lines(
+    word_ends: Sequence[int], pair_costs: Sequence[float], first: int, end: int, width: int
+) -> tuple[float, int]:
+    """The best break of words first..end-1 into two lines of at most `width`, as
+    `_best_breaks` scores it: (cost, index of the second line's first word), or (inf, 0)
+    when no two lines fit. Only the breaks that leave the second line short enough are
+    looked at, found by bisection on the running sums."""
+    best, cut = math.inf, 0
+    start_chars = word_ends[first] + 1
+    end_chars = word_ends[end]
+    for p in range(bisect.bisect_left(word_ends, end_chars - width - 1, first + 1, end), end):
+        used = word_ends[p] - start_chars
+        if used > width:
+            break
+        cost = pair_costs[p] + abs(used - (end_chars - word_ends[p] - 1)) / 6.0
+        if cost < best:
+            best, cut = cost, p
+    return best, cut
+
+
+def _split_sentence(s: _Sentence, rules: SubtitleRules, max_ms: int) -> list[tuple[int, int, int]]:
+    """Token ranges of one sentence, each fitting a cue; as few and as even as possible,
+    cut where the text breaks naturally and where the lines inside lay out well. Each
+    range comes with its line break (the second line's first word) when it was worked
+    out on the way, else 0."""
+    ranges: list[tuple[int, int, int]] = []
+    start, n = 0, len(s.tokens)
+    words, word_at, word_ends, pair_costs = s.words, s.word_at, s.word_ends, s.pair_costs
+    display_ends, cut_costs, ms_before = s.display_ends, s.cut_costs, s.ms_before
     width = rules.max_line_chars
     max_chars, max_lines, max_cps = rules.max_cue_chars, rules.max_lines, rules.max_cps
     min_gap, min_duration = rules.min_gap_ms, rules.min_duration_ms
+    # The lines' share of a cut's cost is at least half the lowest break_cost (-3.0) for
+    # each line break: a cut already that far behind the best cannot win, so its lines are
+    # not worked out (strict `<` below keeps the first of equal costs either way).
+    lines_floor = 1.5 * (max_lines - 1)
+    last_word = len(words)
+    bisect_right = bisect.bisect_right
+    inf = math.inf
     while start < n:
-        total_ms = sum(token_ms[start:n])
-        chars = _display_len(tokens, start, n)
-        if total_ms <= max_ms and chars <= max_chars:
-            rest = [w for ws in words_of[start:n] for w in ws]
-            if _greedy_lines(rest, width) <= max_lines:
-                ranges.append((start, n))
+        first_word = word_at[start]
+        # Greedy line filling from here: words before `filled` fit max_lines lines.
+        filled = first_word
+        for _ in range(max_lines):
+            if filled >= last_word:
                 break
+            limit = word_ends[filled] + width + 1
+            filled = bisect_right(word_ends, limit, filled + 1, last_word + 1) - 1
+        total_ms = ms_before[n] - ms_before[start]
+        chars = display_ends[n] - display_ends[start] - 1
+        if total_ms <= max_ms and chars <= max_chars and filled >= last_word:
+            ranges.append((start, n, 0))
+            break
         pieces = max(
             2,
             math.ceil(chars / (max_chars * 0.92)),
@@ -251,38 +338,39 @@ def split_sentence(
         )
         target = chars / pieces
         spread = max(target, 1.0)
-        best_end, best_cost = start + 1, math.inf
-        acc_ms, length, lines, used = 0, -1, 1, -1
-        words: list[str] = []
-        ends: list[int] = []  # after each word, as _best_breaks counts
-        pairs: list[float] = []  # break cost before each word
+        best_end, best_cost, best_cut = start + 1, inf, 0
+        chars_base = display_ends[start] + 1
+        ms_base = ms_before[start]
+        line_base = word_ends[first_word] + 1
         for end in range(start + 1, n):
-            acc_ms += token_ms[end - 1]
-            length += 1 + len(displays[end - 1])
-            for w in words_of[end - 1]:  # greedy line filling grows word by word
-                size = len(w)
-                if used + 1 + size <= width:
-                    used += 1 + size
-                else:
-                    lines, used = lines + 1, size
-                pairs.append(break_cost(words[-1], w) if words else 0.0)
-                ends.append((ends[-1] if ends else 0) + size + 1)
-                words.append(w)
-            if length > max_chars or acc_ms > max_ms or lines > max_lines:
+            length = display_ends[end] - chars_base
+            acc_ms = ms_before[end] - ms_base
+            if length > max_chars or acc_ms > max_ms or word_at[end] > filled:
                 break
-            cost = break_cost(displays[end - 1], displays[end])
-            cost += 4.0 * abs(length - target) / spread
+            off = length - target  # abs() and max() spelt out: this loop is the hot one
+            cost = cut_costs[end] + 4.0 * (off if off >= 0 else -off) / spread
             # Inside a sentence a piece is on screen only while it is said: keep it readable.
-            if length * 1000 > max_cps * max(acc_ms - min_gap, 1):
+            said = acc_ms - min_gap
+            if length * 1000 > max_cps * (said if said > 1 else 1):
                 cost += 6.0
-            if acc_ms - min_gap < min_duration:
+            if said < min_duration:
                 cost += 8.0
+            cut = 0
             if length > width:
-                inner = _best_breaks_known(words, ends, pairs, rules)
-                cost += 0.5 * inner[0] if inner is not None else 20.0
+                if cost - lines_floor >= best_cost:
+                    continue
+                last = word_at[end]
+                if word_ends[last] - line_base > width:  # else one line, which costs 0.0
+                    inner = inf
+                    if max_lines >= 2:
+                        inner, cut = _two_lines(word_ends, pair_costs, first_word, last, width)
+                        if inner == inf and max_lines >= 3:
+                            found = _best_breaks(words[first_word:last], rules)
+                            inner = found[0] if found is not None else inf
+                    cost += 0.5 * inner if inner != inf else 20.0
             if cost < best_cost:
-                best_end, best_cost = end, cost
-        ranges.append((start, best_end))
+                best_end, best_cost, best_cut = end, cost, cut
+        ranges.append((start, best_end, best_cut))
         start = best_end
     return ranges
 
@@ -298,191 +386,248 @@ def split_cues(
     max_ms = int(rules.max_duration_ms * 0.9)  # room for the real voice to run slower
     index = 0
     for seg_index, seg in enumerate(episode.segments):
-        sentences = seg.sentences
-        durations: list[list[int]] = []
-        words: list[list[list[str]]] = []  # each token's words, per sentence
+        sentences: list[_Sentence] = []
         after: list[tuple[int, int]] = []  # (pause, break strength) after each sentence
         paragraphs = seg.paragraphs
         for pi, para in enumerate(paragraphs):
             for ti, sentence in enumerate(para.sentences):
-                words.append([t.display.split() for t in sentence.tokens])
-                _check_words(sentence, words[-1], rules, episode.path)
-                durations.append([token_ms(t) for t in sentence.tokens])
+                sentences.append(_prepare(sentence, token_ms, rules, episode.path))
                 if ti < len(para.sentences) - 1:
                     after.append((voice.sentence_pause_ms, 1))
                 elif pi < len(paragraphs) - 1:
                     after.append((voice.paragraph_pause_ms, 2))
                 else:
                     after.append((voice.segment_pause_ms, 3))
-        packer = _Packer(sentences, durations, after, rules, max_ms)
-        for k, sentence in enumerate(sentences):
-            # Each word with the space after it, as " ".join(_words(tokens)) counts them.
-            sizes = (sum(len(w) + 1 for w in ws) for ws in words[k])
-            packer.chars_before.append([0, *itertools.accumulate(sizes)])
-            for a, b in split_sentence(sentence.tokens, durations[k], rules, max_ms, words[k]):
-                packer.groups.append([_Piece(k, a, b)])
+        packer = _Packer(sentences, after, rules, max_ms)
+        for k, prepared in enumerate(sentences):
+            packer.add(k, _split_sentence(prepared, rules, max_ms))
         packer.merge_short()
+        line = seg.sentences[0].line if seg.sentences else 0
         for group in packer.groups:
-            cues.append(_make_cue(seg_index, group, sentences, index, rules))
+            cues.append(_make_cue(seg_index, group, sentences, index, rules, line))
         index += len(sentences)
     return tuple(cues)
 
 
-@dataclass
 class _Packer:
-    """Groups of pieces (one cue each) of one segment; piece.sentence is segment-local."""
+    """Groups of pieces (one cue each) of one segment, and whether each needs help."""
 
-    sentences: Sequence[Sentence]
-    durations: list[list[int]]
-    after: list[tuple[int, int]]
-    rules: SubtitleRules
-    max_ms: int
-    groups: list[list[_Piece]] = field(default_factory=list)
-    # Running sums per sentence (index i: tokens before i), so a group's length in time and
-    # in characters costs a few subtractions however often the packer asks. chars_before
-    # is filled in by the caller, which has the words at hand.
-    chars_before: list[list[int]] = field(default_factory=list)
-    _ms_before: list[list[int]] = field(default_factory=list, init=False)
-
-    def __post_init__(self) -> None:
-        self._ms_before = [[0, *itertools.accumulate(d)] for d in self.durations]
-
-    def _gap(self, piece: _Piece) -> tuple[int, int]:
-        if piece.end < len(self.sentences[piece.sentence].tokens):
-            return 0, 0
-        return self.after[piece.sentence]
-
-    def ms(self, group: Sequence[_Piece]) -> int:
-        total = 0
-        last = len(group) - 1
-        for n, piece in enumerate(group):
-            before = self._ms_before[piece.sentence]
-            total += before[piece.end] - before[piece.start]
-            if n < last:
-                total += self._gap(piece)[0]
-        return total
-
-    def chars(self, group: Sequence[_Piece]) -> int:
-        """len(" ".join(_words(self.tokens(group)))), from the running sums."""
-        total = 0
-        for piece in group:
-            before = self.chars_before[piece.sentence]
-            total += before[piece.end] - before[piece.start]
-        return max(total - 1, 0)
-
-    def tokens(self, group: Sequence[_Piece]) -> list[Token]:
-        return [t for p in group for t in self.sentences[p.sentence].tokens[p.start : p.end]]
-
-    def shown(self, group: Sequence[_Piece], linger: int) -> int:
-        """How long the cue can stay on screen: while it is said, then into the pause
-        after it (at most `linger`), always ending the minimum gap before the next cue."""
-        pause = self._gap(group[-1])[0]
-        ms = self.ms(group)
-        return min(ms + pause - self.rules.min_gap_ms, ms + linger)
-
-    def needs_help(self, group: Sequence[_Piece]) -> bool:
-        rules = self.rules
-        ms = self.ms(group)
-        pause = self._gap(group[-1])[0]
-        # shown(group, linger), with the group's length worked out once
-        reading = min(ms + pause - rules.min_gap_ms, ms + MAX_READING_LINGER_MS)
-        if self.chars(group) * 1000 > rules.max_cps * reading:
-            return True
-        return min(ms + pause - rules.min_gap_ms, ms + MAX_LINGER_MS) < rules.min_duration_ms
-
-    def fits(self, group: Sequence[_Piece]) -> bool:
+    def __init__(
+        self,
+        sentences: Sequence[_Sentence],
+        after: Sequence[tuple[int, int]],
+        rules: SubtitleRules,
+        max_ms: int,
+    ) -> None:
+        self.sentences = sentences
+        self.after = after
+        self.rules = rules
         # Joining is the last resort for a cue too short to read: it may use the whole
         # maximum duration, not only the planning margin the splitter keeps.
+        self.limit_ms = max(max_ms, rules.max_duration_ms - rules.min_gap_ms)
+        self.groups: list[_Group] = []
+        self.helps: list[bool] = []  # needs_help of each group
+        self.needs_help = _reading_check(rules)
+
+    def group(self, k: int, start: int, end: int) -> _Group:
+        """The group of one piece."""
+        s = self.sentences[k]
+        pause, strength = self.after[k] if end == len(s.tokens) else (0, 0)
+        ms = s.ms_before[end] - s.ms_before[start]
+        spaced = s.chars_before[end] - s.chars_before[start]
+        return ((k, start, end),), ms, spaced, pause, strength, 0
+
+    def add(self, k: int, ranges: Sequence[tuple[int, int, int]]) -> None:
+        """The pieces of sentence k, one group each (as `group` makes them)."""
+        s = self.sentences[k]
+        ms_before, chars_before, n = s.ms_before, s.chars_before, len(s.tokens)
+        pause, strength = self.after[k]
+        groups, helps, needs_help = self.groups, self.helps, self.needs_help
+        for start, end, cut in ranges:
+            ms = ms_before[end] - ms_before[start]
+            spaced = chars_before[end] - chars_before[start]
+            if end == n:
+                groups.append((((k, start, end),), ms, spaced, pause, strength, cut))
+                helps.append(needs_help(ms, spaced, pause))
+            else:
+                groups.append((((k, start, end),), ms, spaced, 0, 0, cut))
+                helps.append(needs_help(ms, spaced, 0))
+
+    def fits(self, ms: int, spaced: int, pieces: Sequence[_Piece]) -> bool:
+        """Whether pieces said in `ms` with `spaced` characters fit one cue."""
         rules = self.rules
-        limit = max(self.max_ms, rules.max_duration_ms - rules.min_gap_ms)
-        if self.ms(group) > limit or self.chars(group) > rules.max_cue_chars:
-            return False  # what _fits would say, before it lists the words
-        return _fits(self.tokens(group), rules, self.ms(group), limit)
+        if ms > self.limit_ms or max(spaced - 1, 0) > rules.max_cue_chars:
+            return False
+        words = [w for k, a, b in pieces for w in _piece_words(self.sentences[k], a, b)]
+        return _greedy_lines(words, rules.max_line_chars) <= rules.max_lines
+
+    def set(self, i: int, group: _Group) -> None:
+        self.groups[i] = group
+        self.helps[i] = self.needs_help(group[1], group[2], group[3])
 
     def merge_short(self) -> None:
         """Join a piece too short (or too fast) to read with a neighbour when the two fit
         one cue: first within its paragraph, then across a paragraph break; failing that,
         move over the nearest words of the neighbouring sentence."""
-        groups = self.groups
+        groups, helps = self.groups, self.helps
         for level in (1, 2):
             i = 0
-            while i < len(groups):
-                if not self.needs_help(groups[i]):
-                    i += 1
-                    continue
+            while True:
+                try:
+                    i = helps.index(True, i)  # the groups in between need no help
+                except ValueError:
+                    break
                 candidates = [j for j in (i + 1, i - 1) if 0 <= j < len(groups)]
-                candidates.sort(key=lambda j: self._gap(groups[min(i, j)][-1])[1])
+                candidates.sort(key=lambda j: groups[min(i, j)][4])
                 for j in candidates:
                     a, b = min(i, j), max(i, j)
-                    if self._gap(groups[a][-1])[1] > level:
+                    first, second = groups[a], groups[b]
+                    if first[4] > level:
                         continue
-                    if self.fits(groups[a] + groups[b]):
-                        groups[a : b + 1] = [groups[a] + groups[b]]
+                    ms = first[1] + first[3] + second[1]
+                    spaced = first[2] + second[2]
+                    pieces = first[0] + second[0]
+                    if self.fits(ms, spaced, pieces):
+                        del groups[b], helps[b]
+                        self.set(a, (pieces, ms, spaced, second[3], second[4], 0))
                         i = a
                         break
                 else:
-                    if level == 2 and self.steal(i):
-                        i += 1
-                        continue
+                    if level == 2:
+                        self.steal(i)
                     i += 1
 
-    def steal(self, i: int) -> bool:
+    def steal(self, i: int) -> None:
+        """Move the words of a neighbouring one-piece cue nearest to cue i over to it, at the
+        best break that leaves both readable, if there is one."""
         groups = self.groups
+        pieces, ms, spaced, pause, _, _ = groups[i]
         for j in (i + 1, i - 1):
-            if not 0 <= j < len(groups) or len(groups[j]) != 1:
+            if not 0 <= j < len(groups) or len(groups[j][0]) != 1:
                 continue
-            donor = groups[j][0]
-            tokens = self.sentences[donor.sentence].tokens
-            best: tuple[float, list[_Piece], list[_Piece]] | None = None
-            for cut in range(donor.start + 1, donor.end):
+            (k, start, end), donor_pause = groups[j][0][0], groups[j][3]
+            s = self.sentences[k]
+            ms_before, chars_before = s.ms_before, s.chars_before
+            best_cost, best_cut = math.inf, 0
+            for cut in range(start + 1, end):
+                head_ms = ms_before[cut] - ms_before[start]
+                tail_ms = ms_before[end] - ms_before[cut]
+                head_chars = chars_before[cut] - chars_before[start]
+                tail_chars = chars_before[end] - chars_before[cut]
+                if j > i:  # the donor's head joins the end of cue i
+                    if self.needs_help(ms + pause + head_ms, spaced + head_chars, 0):
+                        continue
+                    if self.needs_help(tail_ms, tail_chars, donor_pause):
+                        continue
+                    joined = (*pieces, (k, start, cut))
+                    if not self.fits(ms + pause + head_ms, spaced + head_chars, joined):
+                        continue
+                else:  # the donor's tail joins the start of cue i
+                    if self.needs_help(tail_ms + donor_pause + ms, tail_chars + spaced, pause):
+                        continue
+                    if self.needs_help(head_ms, head_chars, 0):
+                        continue
+                    joined = ((k, cut, end), *pieces)
+                    if not self.fits(tail_ms + donor_pause + ms, tail_chars + spaced, joined):
+                        continue
+                cost = s.cut_costs[cut]
+                if cost < best_cost:
+                    best_cost, best_cut = cost, cut
+            if best_cut:
+                head, tail = self.group(k, start, best_cut), self.group(k, best_cut, end)
                 if j > i:
-                    joined = [*groups[i], _Piece(donor.sentence, donor.start, cut)]
-                    kept = [_Piece(donor.sentence, cut, donor.end)]
+                    self.set(i, _merged(groups[i], head))
+                    self.set(j, tail)
                 else:
-                    joined = [_Piece(donor.sentence, cut, donor.end), *groups[i]]
-                    kept = [_Piece(donor.sentence, donor.start, cut)]
-                if not self.fits(joined) or self.needs_help(joined) or self.needs_help(kept):
-                    continue
-                cost = break_cost(tokens[cut - 1].display, tokens[cut].display)
-                if best is None or cost < best[0]:
-                    best = (cost, joined, kept)
-            if best is not None:
-                groups[i], groups[j] = best[1], best[2]
-                return True
-        return False
+                    self.set(i, _merged(tail, groups[i]))
+                    self.set(j, head)
+                return
+
+
+def _reading_check(rules: SubtitleRules) -> Callable[[int, int, int], bool]:
+    """needs_help(ms, spaced, pause) under these rules: whether a cue said in `ms`, of
+    `spaced` characters (a space after each word), with `pause` after it, is too short or
+    too fast to read."""
+    min_gap, max_cps, min_duration = rules.min_gap_ms, rules.max_cps, rules.min_duration_ms
+
+    def needs_help(ms: int, spaced: int, pause: int) -> bool:
+        reading = min(ms + pause - min_gap, ms + MAX_READING_LINGER_MS)
+        if max(spaced - 1, 0) * 1000 > max_cps * reading:
+            return True
+        return min(ms + pause - min_gap, ms + MAX_LINGER_MS) < min_duration
+
+    return needs_help
+
+
+def _merged(first: _Group, second: _Group) -> _Group:
+    """Group `first` followed by group `second`, as one cue."""
+    pieces, ms, spaced, pause, _, _ = first
+    return pieces + second[0], ms + pause + second[1], spaced + second[2], *second[3:5], 0
+
+
+def _piece_words(s: _Sentence, start: int, end: int) -> list[str]:
+    return s.words[s.word_at[start] : s.word_at[end]]
 
 
 def _make_cue(
     segment: int,
-    group: Sequence[_Piece],
-    sentences: Sequence[Sentence],
+    group: _Group,
+    sentences: Sequence[_Sentence],
     base: int,
     rules: SubtitleRules,
+    line: int,
 ) -> Cue:
-    tokens = [t for p in group for t in sentences[p.sentence].tokens[p.start : p.end]]
-    lines = layout(_words(tokens), rules)
+    pieces, cut = group[0], group[5]
+    lines: tuple[str, ...] | None
+    first, last = pieces[0], pieces[-1]
+    if len(pieces) == 1:
+        k, start, end = first
+        s = sentences[k]
+        spoken = s.spoken[start:end]
+        if cut:
+            words, word_at = s.words, s.word_at
+            lines = " ".join(words[word_at[start] : cut]), " ".join(words[cut : word_at[end]])
+        else:
+            lines = _piece_layout(s, start, end, rules)
+    else:
+        spoken = [t for k, a, b in pieces for t in sentences[k].spoken[a:b]]
+        lines = layout([w for k, a, b in pieces for w in _piece_words(sentences[k], a, b)], rules)
     if lines is None:  # unreachable: pieces are only made when they fit
-        raise EpisodeError("a cue could not be laid out", line=sentences[0].line or None)
+        raise EpisodeError("a cue could not be laid out", line=line or None)
+    # What spoken_text() says for the tokens: their spoken texts that are not empty.
     return Cue(
-        segment=segment,
-        first=(base + group[0].sentence, group[0].start),
-        last=(base + group[-1].sentence, group[-1].end - 1),
-        lines=lines,
-        spoken=spoken_text(tuple(tokens)),
+        segment,
+        (base + first[0], first[1]),
+        (base + last[0], last[2] - 1),
+        lines,
+        " ".join(filter(None, spoken)),
     )
 
 
-def _check_words(
-    sentence: Sentence, words: Sequence[Sequence[str]], rules: SubtitleRules, path: str
-) -> None:
+def _piece_layout(
+    s: _Sentence, start: int, end: int, rules: SubtitleRules
+) -> tuple[str, ...] | None:
+    """layout() of the words of tokens start..end-1, from the sentence's running sums."""
+    words, word_ends = s.words, s.word_ends
+    first, last = s.word_at[start], s.word_at[end]
     width = rules.max_line_chars
-    for token_words in words:
-        for word in token_words:
-            if len(word) > width:
-                raise EpisodeError(
-                    f"a word of {len(word)} characters cannot fit a subtitle line of "
-                    f"{rules.max_line_chars} ({word[:24]}…)",
-                    path=path,
-                    line=sentence.line or None,
-                    hint="shorten it or put spaces in it",
-                )
+    if word_ends[last] - word_ends[first] - 1 <= width:
+        return (" ".join(words[first:last]),)
+    if rules.max_lines >= 2:
+        cut = _two_lines(word_ends, s.pair_costs, first, last, width)[1]
+        if cut:
+            return " ".join(words[first:cut]), " ".join(words[cut:last])
+    return layout(words[first:last], rules)  # three lines, or none
+
+
+def _check_words(sentence: Sentence, words: Sequence[str], rules: SubtitleRules, path: str) -> None:
+    width = rules.max_line_chars
+    for word in words:
+        if len(word) > width:
+            raise EpisodeError(
+                f"a word of {len(word)} characters cannot fit a subtitle line of "
+                f"{rules.max_line_chars} ({word[:24]}…)",
+                path=path,
+                line=sentence.line or None,
+                hint="shorten it or put spaces in it",
+            )

@@ -9,11 +9,12 @@ All times are int milliseconds.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -71,6 +72,12 @@ class RateModel:
 
     ms_per_word: float  # at the average word length
     comma_pause_ms: int = 120
+    # token_ms by spoken text, without and with the clause pause (shared by equal models).
+    _known: tuple[dict[str, int], dict[str, int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        known = _KNOWN_MS.setdefault((self.ms_per_word, self.comma_pause_ms), ({}, {}))
+        object.__setattr__(self, "_known", known)
 
     @classmethod
     def for_voice(cls, voice: VoiceProfile) -> RateModel:
@@ -88,17 +95,32 @@ class RateModel:
 
     def token_ms(self, token: Token) -> int:
         # Asked for every token several times an episode: remembered per spoken text.
-        return _token_ms(
-            self.ms_per_word, self.comma_pause_ms, token.spoken, token.display.endswith(_CLAUSE_END)
-        )
+        plain, paused = self._known
+        known = paused if token.display[-1:] in _CLAUSE_CHARS else plain
+        ms = known.get(token.spoken)
+        if ms is None:
+            if len(known) >= _MAX_KNOWN:
+                known.clear()
+            ms = _token_ms(self.ms_per_word, self.comma_pause_ms, token.spoken, known is paused)
+            known[token.spoken] = ms
+        return ms
 
     def tokens_ms(self, tokens: Sequence[Token]) -> list[int]:
         """token_ms of each token, in one call (a sentence at a time: every estimate's loop)."""
-        mpw, pause, end = self.ms_per_word, self.comma_pause_ms, _CLAUSE_END
-        return [_token_ms(mpw, pause, t.spoken, t.display.endswith(end)) for t in tokens]
+        plain, paused = self._known
+        clause = _CLAUSE_CHARS
+        try:
+            return [(paused if t.display[-1:] in clause else plain)[t.spoken] for t in tokens]
+        except KeyError:  # a spoken text not met before
+            return [self.token_ms(t) for t in tokens]
 
 
-@lru_cache(maxsize=131072)
+# Each is one character, so `display[-1:] in _CLAUSE_CHARS` is display.endswith(_CLAUSE_END).
+_CLAUSE_CHARS = frozenset(_CLAUSE_END)
+_KNOWN_MS: dict[tuple[float, int], tuple[dict[str, int], dict[str, int]]] = {}
+_MAX_KNOWN = 131072
+
+
 def _token_ms(ms_per_word: float, comma_pause_ms: int, spoken: str, clause_end: bool) -> int:
     if not spoken:
         return 0
@@ -184,26 +206,26 @@ def estimate_speech(episode: Episode, voice: VoiceProfile) -> SpeechTimes:
     sentences: list[SentenceTime] = []
     segment_starts: list[int] = []
     last_seg = len(episode.segments) - 1
+    # What a sentence takes beyond its words (its onset and final lengthening).
+    sentence_ms = voice.sentence_ms
     for si, seg in enumerate(episode.segments):
         segment_starts.append(clock)
         paragraphs = seg.paragraphs
         for pi, para in enumerate(paragraphs):
+            last_ti = len(para.sentences) - 1
             for ti, sentence in enumerate(para.sentences):
                 start = clock
-                starts: list[int] = []
-                ends: list[int] = []
-                for ms in model.tokens_ms(sentence.tokens):
-                    starts.append(clock)
-                    clock += ms
-                    ends.append(clock)
-                # What a sentence takes beyond its words (its onset and final lengthening).
-                clock += voice.sentence_ms
-                if ends:
-                    ends[-1] = clock
-                sentences.append(SentenceTime(start, clock, tuple(starts), tuple(ends)))
-                last_t = ti == len(para.sentences) - 1
-                last_p = last_t and pi == len(paragraphs) - 1
-                clock += pause_after(voice, last_t, last_p, last_p and si == last_seg)
+                # times[i]: when token i starts; times[i + 1]: when it ends
+                times = list(itertools.accumulate(model.tokens_ms(sentence.tokens), initial=clock))
+                clock = times[-1] + sentence_ms
+                starts = tuple(times[:-1])
+                times[-1] = clock  # the last token ends with the sentence
+                sentences.append(SentenceTime(start, clock, starts, tuple(times[1:])))
+                if ti < last_ti:
+                    clock += voice.sentence_pause_ms
+                else:
+                    last_p = pi == len(paragraphs) - 1
+                    clock += pause_after(voice, True, last_p, last_p and si == last_seg)
     return SpeechTimes(ESTIMATE, tuple(sentences), tuple(segment_starts), clock)
 
 
@@ -252,38 +274,50 @@ def lay_out(
     Whatever the speech, every cue written obeys the rule profile, and there is exactly one
     timed cue per cue, in order (the hand-off and the recording's confidences rely on it):
     joining cues that are too short to read is the cue packer's job, before timing."""
-    starts: list[int] = []
-    speech_ends: list[int] = []
-    for cue in cues:
-        first = speech.sentences[cue.first[0]]
-        last = speech.sentences[cue.last[0]]
-        starts.append(first.token_starts[cue.first[1]])
-        speech_ends.append(last.token_ends[cue.last[1]])
     timed: list[TimedCue] = []
+    sentences = speech.sentences
+    starts = [sentences[c.first[0]].token_starts[c.first[1]] for c in cues]
+    starts.append(speech.total_ms + 2000 + rules.min_gap_ms)  # the last cue's limit
+    min_gap, min_duration = rules.min_gap_ms, rules.min_duration_ms
+    max_cps, max_duration = rules.max_cps, rules.max_duration_ms
+    end = -min_gap  # the cue before, none yet
     for i, cue in enumerate(cues):
         # Never before its words are heard, never before the cue before it has been read.
-        start = max(starts[i], timed[-1].end_ms + rules.min_gap_ms) if timed else starts[i]
-        limit = starts[i + 1] - rules.min_gap_ms if i + 1 < len(cues) else speech.total_ms + 2000
+        # (min and max of two ints spelt out as comparisons: this loop runs for every cue.)
+        start = starts[i]
+        if i and end + min_gap > start:
+            start = end + min_gap
         text = "\n".join(cue.lines)
-        chars = len(text.replace("\n", " "))
-        words_end = max(speech_ends[i], start + 1)
-        needed = max(rules.min_duration_ms, math.ceil(chars * 1000 / rules.max_cps))
+        chars = len(text)  # as shown: a line break counts as the space it replaces
+        last = cue.last
+        words_end = sentences[last[0]].token_ends[last[1]]
+        if words_end <= start:
+            words_end = start + 1
+        needed = math.ceil(chars * 1000 / max_cps)
+        if needed < min_duration:
+            needed = min_duration
+        # Up to the minimum duration and the time reading takes, each within its linger.
         end = max(
             words_end,
-            min(start + rules.min_duration_ms, words_end + MAX_LINGER_MS),
+            min(start + min_duration, words_end + MAX_LINGER_MS),
             min(start + needed, words_end + MAX_READING_LINGER_MS),
         )
-        end = min(end, limit)
+        limit = starts[i + 1] - min_gap
+        if end > limit:
+            end = limit
         # Never shorter than reading it takes: into the pause, past the next cue's words
         # if it must (the next cue then starts later), never past the longest duration.
-        end = max(end, start + needed)
-        end = min(end, start + rules.max_duration_ms)
+        if end < start + needed:
+            end = start + needed
+        if end > start + max_duration:
+            end = start + max_duration
         timed.append(TimedCue(start, end, text, cue.spoken, cue.segment))
     segments = []
     n = len(episode.segments)
     for si, seg in enumerate(episode.segments):
         end = speech.segment_starts[si + 1] if si + 1 < n else speech.total_ms
-        words = sum(len(t.spoken.split()) for s in seg.sentences for t in s.tokens)
+        # The words the tokens say (what timing estimates count): "1962" is three.
+        words = len(" ".join([t.spoken for s in seg.sentences for t in s.tokens]).split())
         segments.append(
             TimedSegment(seg.kind, seg.title, speech.segment_starts[si], end, words, seg.visuals)
         )

@@ -37,6 +37,7 @@ from toolkit.text.speak.marks import word_core
 from toolkit.text.speak.sentence import (
     count_spoken_words,
     find_unspeakable,
+    speak_checked,
     speak_sentence,
     spoken_text,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Token",
     "count_spoken_words",
     "find_unspeakable",
+    "speak_checked",
     "speak_sentence",
     "spoken_text",
     "word_core",

@@ -159,6 +159,8 @@ def _group_month_then_number(s: Sentence, i: int, word: Word) -> int | None:
     if j is None or word.lead:
         return None
     month = s.tokens[j].spoken
+    if month.rstrip(",") not in MONTH_NAMES:
+        return None  # both kinds below follow a month
     day = _day_of(word.core)
     if month in MONTH_NAMES and day is not None and not _next_is_count(s, i):
         spoken = f"{month} {ordinal(day)}"
@@ -178,8 +180,7 @@ def _group_month_then_number(s: Sentence, i: int, word: Word) -> int | None:
 def _group_day_then_month(s: Sentence, i: int, word: Word) -> int | None:
     """Dates that start with the day: "6 September 1976" and "the 6th of September" ->
     the sixth of September, nineteen seventy-six."""
-    day = _day_of(word.core)
-    if day is None or word.pause:
+    if word.pause:
         return None
     k = i + 1
     of = s.cut(k)
@@ -187,6 +188,9 @@ def _group_day_then_month(s: Sentence, i: int, word: Word) -> int | None:
         k += 1
     month_word = s.cut(k)
     if month_word is None or month_word.lead or month_word.core not in MONTH_WORDS:
+        return None
+    day = _day_of(word.core)
+    if day is None:
         return None
     j = s.last_spoken()
     before = s.tokens[j].spoken.rsplit(" ", 1)[-1].lower() if j is not None else ""
@@ -236,8 +240,10 @@ def _group_money_scale(s: Sentence, i: int, word: Word) -> int | None:
 
 def _group_currency_sign(s: Sentence, i: int, word: Word) -> int | None:
     """A currency sign set apart from its amount: "€ 20" -> twenty euros."""
+    if word.core not in CURRENCIES or word.pause:
+        return None
     after = s.cut(i + 1)
-    if word.core not in CURRENCIES or word.pause or after is None or after.lead:
+    if after is None or after.lead:
         return None
     spoken = say_money(word.core + after.core)
     if spoken is None:
@@ -262,8 +268,10 @@ def _group_mixed_fraction(s: Sentence, i: int, word: Word) -> int | None:
     """A whole number and a fraction: "1 1/2 miles" -> one and a half miles, "2 ¾" -> two
     and three quarters."""
     part = _proper_fraction(word.core)
+    if part is None:
+        return None
     j = s.last_spoken()
-    if part is None or j is None:
+    if j is None:
         return None
     whole = s.tokens[j].display.rsplit(" ", 1)[-1]
     if not (PLAIN_INT_RE.fullmatch(whole) and whole.isascii() and len(whole) <= 3):
@@ -324,8 +332,8 @@ def _say_marked_year(s: Sentence, i: int, word: Word) -> str | None:
 def _group_maker_and_type(s: Sentence, i: int, word: Word) -> int | None:
     """A maker's prefix and a type number are one designation: "Bf 109" -> B F one oh nine,
     "Boeing 747" -> Boeing seven forty-seven (not "seven hundred forty-seven")."""
-    j = s.last_spoken()
-    if j is None or j != len(s.tokens) - 1 or word.lead or not PLAIN_INT_RE.fullmatch(word.core):
+    j = len(s.tokens) - 1  # the maker must be the last token, and spoken
+    if j < 0 or not s.tokens[j].spoken or word.lead or not PLAIN_INT_RE.fullmatch(word.core):
         return None
     maker = MAKER_PREFIXES.get(s.tokens[j].display)
     if maker is None or not (2 <= len(word.core) <= 4) or not word.core.isascii():
@@ -334,14 +342,18 @@ def _group_maker_and_type(s: Sentence, i: int, word: Word) -> int | None:
     return i + 1
 
 
+_LEADING_GROUP_RE = re.compile(r"[1-9]\d{0,2}")
+_THOUSANDS_GROUP_RE = re.compile(r"\d{3}")
+
+
 def _group_spaced_thousands(s: Sentence, i: int, word: Word) -> int | None:
     """Thousands set apart by a space (often a no-break space): "10 000" -> ten thousand."""
-    if word.pause or not re.fullmatch(r"[1-9]\d{0,2}", word.core):
+    if word.pause or not _LEADING_GROUP_RE.fullmatch(word.core):
         return None
     end, digits, pause = i, word.core, ""
     while True:
         group = s.cut(end + 1)
-        if group is None or group.lead or not re.fullmatch(r"\d{3}", group.core):
+        if group is None or group.lead or not _THOUSANDS_GROUP_RE.fullmatch(group.core):
             break
         end, digits, pause = end + 1, digits + group.core, group.pause
         if pause:

@@ -1,10 +1,11 @@
 """The sentence: printed words -> tokens, with the lexicon, memo and final touches.
 
 speak_sentence(text, lexicon) -> tuple[Token, ...]; spoken_text, count_spoken_words and
-find_unspeakable (the guessed tokens, for lint) build on it. Each word is looked up in the
-lexicon memo first; otherwise the lexicon, then context-free rules (rules.say_core), then the
-groups in grouping.py. _finish keeps the sentence's final mark and reads initials and lone
-numerals the way reading the spoken text again would, so speaking is idempotent.
+find_unspeakable (the guessed tokens, for lint) build on it, and speak_checked gives the tokens
+and the guessed ones in one pass. Each word is looked up in the lexicon memo first; otherwise
+the lexicon, then context-free rules (rules.say_core), then the groups in grouping.py.
+_finish keeps the sentence's final mark and reads initials and lone numerals the way reading
+the spoken text again would, so speaking is idempotent.
 """
 
 from __future__ import annotations
@@ -217,10 +218,17 @@ def find_unspeakable(text: str, lexicon: Lexicon = EMPTY_LEXICON) -> tuple[Token
     """Tokens whose spoken form is a guess: digits no rule understood (read one by one) or
     symbols nobody reads aloud (dropped). For `toolkit lint`, which suggests a lexicon entry
     or a rewording; the tokens are the ones speak_sentence gives for the same text."""
+    return speak_checked(text, lexicon)[1]
+
+
+def speak_checked(
+    text: str, lexicon: Lexicon = EMPTY_LEXICON
+) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
+    """speak_sentence and find_unspeakable of `text` in one pass: (tokens, guessed tokens)."""
     guesses: set[int] = set()
     tokens = _speak(text, lexicon, guesses)
     if not guesses:
-        return ()
+        return tuple(tokens), ()
     found: list[Token] = []
     start = 0
     for token in tokens:
@@ -228,4 +236,4 @@ def find_unspeakable(text: str, lexicon: Lexicon = EMPTY_LEXICON) -> tuple[Token
         if any(start <= g < start + width for g in guesses):
             found.append(token)
         start += width
-    return tuple(found)
+    return tuple(tokens), tuple(found)
