@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import toolkit.build as build_module
 import toolkit.text.article as article_module
 from toolkit.channel import SubtitleRules, load_channel
 from toolkit.cli import cli
@@ -36,6 +37,7 @@ from toolkit.outputs.manifest import (
     scan_front_matter,
     scanned_number,
 )
+from toolkit.outputs.page import CatalogueEntry, read_catalogue_entry
 from toolkit.timing.cue import _best_breaks, _best_breaks_known, break_cost
 
 Write = Callable[..., Path]
@@ -214,6 +216,45 @@ def test_an_edited_episode_rebuilds_its_kit_and_the_catalogue(
     assert all(after[k] == v for k, v in before.items() if k.startswith("the-lamp/"))
     assert after["index.html"] != before["index.html"]
     assert b"The Great Storm" in after["index.html"][1]
+
+
+def test_the_catalogue_reads_only_the_kits_that_changed(
+    runner: CliRunner, channel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(runner, channel)
+    read: list[str] = []
+    real = read_catalogue_entry
+
+    def spy(text: str | bytes, source: str = "timing.json") -> CatalogueEntry:
+        read.append(Path(source).parent.name)
+        return real(text, source)
+
+    monkeypatch.setattr(build_module, "read_catalogue_entry", spy)
+    _edit(channel / "episodes/002-the-storm.md", "title: The Storm", "title: The Great Storm")
+    build(runner, channel)
+    assert read == ["the-storm"]  # the lamp's row is kept from the last catalogue
+    assert b"The Great Storm" in (channel / "build/index.html").read_bytes()
+    # Another command rewrote a kit's timing.json (at the same size: the kit stays current):
+    # its row is read again.
+    timing = channel / "build/the-lamp/timing.json"
+    timing.write_text(timing.read_text("utf-8").replace("The Lamp", "The Lump"), "utf-8")
+    read.clear()
+    assert build(runner, channel).output == "2 episodes up to date\n"
+    assert read == ["the-lamp"]
+    assert b"The Lump" in (channel / "build/index.html").read_bytes()
+    # Kept rows that are damaged are not trusted.
+    rows = channel / kits.MANIFEST_DIR / kits.CATALOGUE_ROWS
+    rows.write_text(rows.read_text("utf-8").replace('"The Lump"', "true"), "utf-8")
+    (channel / "build/index.html").unlink()
+    read.clear()
+    build(runner, channel)
+    assert read == ["the-lamp"]
+    rows.write_text("not json", "utf-8")
+    (channel / "build/index.html").unlink()
+    read.clear()
+    build(runner, channel)
+    assert sorted(read) == ["the-lamp", "the-storm"]
+    assert b"The Lump" in (channel / "build/index.html").read_bytes()
 
 
 def test_options_and_the_toolkit_itself_are_inputs(

@@ -9,21 +9,33 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from toolkit.channel import Channel, load_channel
 from toolkit.errors import ConfigError, InputError
 from toolkit.files import write_all_atomic
-from toolkit.handoff.kit import compose_handoff_files
+from toolkit.handoff.kit import Placed, compose_handoff_files, place_handoff
 from toolkit.outputs.chapters import compose_podcast_json, compose_youtube
 from toolkit.outputs.kits import BUILD_DIR as BUILD_DIR
 from toolkit.outputs.kits import EPISODES_DIR as EPISODES_DIR
 from toolkit.outputs.kits import check_unique as check_unique
 from toolkit.outputs.kits import episode_files as episode_files
-from toolkit.outputs.kits import forget_kit, kit_inputs, record_kit
+from toolkit.outputs.kits import (
+    forget_kit,
+    kit_inputs,
+    read_catalogue_rows,
+    record_kit,
+    timing_stamp,
+    write_catalogue_rows,
+)
 from toolkit.outputs.kits import select_episodes as select_episodes
-from toolkit.outputs.page import compose_catalogue, compose_page, read_catalogue_entry
+from toolkit.outputs.page import (
+    CatalogueEntry,
+    compose_catalogue,
+    compose_page,
+    read_catalogue_entry,
+)
 from toolkit.outputs.script import compose_narration, compose_script, duration
 from toolkit.outputs.subtitles import check_cues, compose_srt, compose_vtt
 from toolkit.templates import Templates
@@ -154,8 +166,11 @@ def lint_plan(
     return lint_episode(plan.episode, plan.timeline, channel.rules, channel_names, plan.lexicon)
 
 
-def kit_files(plan: Plan, timeline: Timeline, channel: Channel) -> tuple[dict[str, str], list[str]]:
-    """The text outputs of a kit, by file name, and warnings."""
+def kit_files(
+    plan: Plan, timeline: Timeline, channel: Channel, placed: Placed | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """The text outputs of a kit, by file name, and warnings. `placed`: the shots and
+    markers of the hand-off files (place_handoff), when the caller has them."""
     ep = plan.episode
     youtube, warnings = compose_youtube(timeline)
     files = {
@@ -167,7 +182,7 @@ def kit_files(plan: Plan, timeline: Timeline, channel: Channel) -> tuple[dict[st
         "chapters.json": compose_podcast_json(timeline, ep.title, channel.name, "narration.mp3"),
         "timing.json": compose_timing_json(timeline, ep.title, ep.slug, ep.number),
     }
-    files.update(compose_handoff_files(ep, plan.cues, timeline, channel.video))
+    files.update(compose_handoff_files(ep, plan.cues, timeline, channel.video, placed))
     if plan.article is not None and plan.templates is not None:
         from toolkit.publish.kit import compose_publish_files
 
@@ -234,16 +249,17 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
         audio_note = narration.note
         staged = narration.staged
         written.append("narration.mp3")
-    files, warnings = kit_files(plan, timeline, channel)
+    placed = place_handoff(plan.episode, plan.cues, timeline)  # the files' and the page's
+    files, warnings = kit_files(plan, timeline, channel, placed)
     if following is not None:
         files.update(following.kit_files(plan.episode, channel))
         warnings.extend(following.warnings)
     if timeline is not plan.timeline:  # the page's findings speak of the estimate (lint_plan)
         problems = check_cues(timeline.cues, channel.rules)
         warnings.extend(f"audio-timed subtitles: {p}" for p in problems)
-    findings = [
-        str(replace(f, path=channel_path(root, Path(f.path)))) for f in lint_plan(plan, channel)
-    ]
+    lints = lint_plan(plan, channel)
+    named = {p: channel_path(root, Path(p)) for p in {f.path for f in lints}}  # a file or two
+    findings = [str(replace(f, path=named[f.path])) for f in lints]
     files["index.html"] = compose_page(
         plan.episode,
         timeline,
@@ -252,6 +268,7 @@ def build_episode(root: Path, path: Path, options: BuildOptions) -> BuildResult:
         following.master if following else "narration.mp3" if options.audio else None,
         cues=plan.cues,
         recording=following.page_view() if following else None,
+        placed=placed,
     )
     # The whole kit changes at once: every file is staged, then all are renamed.
     forget_kit(root, plan.episode.slug)
@@ -304,9 +321,31 @@ def write_catalogue(root: Path, channel: Channel, slugs: set[str]) -> Path:
     only kits whose slug is in `slugs` (as check_unique gives them) are listed, so kits of
     deleted episodes drop out while a broken episode's last kit stays."""
     entries = []
+    # A row whose timing.json is as it was when the last catalogue was made is taken from
+    # then; only the kits built (or changed) since are read again.
+    known = read_catalogue_rows(root)
+    rows: dict[str, tuple[str, list[object]]] = {}
     for timing in sorted((root / BUILD_DIR).glob("*/timing.json")):
-        if timing.parent.name in slugs:
-            entries.append(read_catalogue_entry(timing.read_bytes(), str(timing)))
+        slug = timing.parent.name
+        if slug not in slugs:
+            continue
+        stamp = timing_stamp(timing)
+        kept = known.get(slug)
+        entry = _catalogue_row(kept[1]) if kept is not None and kept[0] == stamp else None
+        if entry is None:
+            entry = read_catalogue_entry(timing.read_bytes(), str(timing))
+        entries.append(entry)
+        rows[slug] = (stamp, [getattr(entry, f.name) for f in fields(CatalogueEntry)])
     target = root / BUILD_DIR / "index.html"
     write_all_atomic({target: compose_catalogue(channel, entries)})
+    write_catalogue_rows(root, rows)
     return target
+
+
+def _catalogue_row(values: list[object]) -> CatalogueEntry | None:
+    """A kept catalogue row, or None when it is not one (read the kit's timing.json)."""
+    match values:
+        case [int() as number, str() as title, str() as slug, int() as total_ms, str() as source]:
+            if not isinstance(number, bool) and not isinstance(total_ms, bool):
+                return CatalogueEntry(number, title, slug, total_ms, source)
+    return None

@@ -118,6 +118,7 @@ class Templates:
         package_dir = Path(str(resources.files("toolkit") / "templates"))
         search = [package_dir]
         self.channel_dir = None
+        self._sources: dict[str, str] = {}
         if channel_dir is not None and (channel_dir / TEMPLATE_DIR).is_dir():
             self.channel_dir = channel_dir / TEMPLATE_DIR
             search.insert(0, self.channel_dir)
@@ -133,9 +134,16 @@ class Templates:
         self.env.filters["site"] = site
 
     def source_of(self, name: str) -> str:
-        if self.channel_dir is not None and (self.channel_dir / name).is_file():
-            return str(self.channel_dir / name)
-        return f"<built-in>/{name}"
+        """The file template `name` is read from: the channel's, or the built-in default.
+        Looked up once per environment (an environment fits one state of the folder)."""
+        source = self._sources.get(name)
+        if source is None:
+            if self.channel_dir is not None and (self.channel_dir / name).is_file():
+                source = str(self.channel_dir / name)
+            else:
+                source = f"<built-in>/{name}"
+            self._sources[name] = source
+        return source
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         try:

@@ -13,6 +13,7 @@ the manifest's pure part is `toolkit.outputs.manifest`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,6 +41,7 @@ TEMPLATES_DIR = Path(EPISODES_DIR) / "templates"
 VOICES_DIR = "voices"
 MANIFEST_DIR = Path(BUILD_DIR) / ".cache" / "kits"
 CATALOGUE_MANIFEST = "_catalogue.json"  # no slug starts with "_"
+CATALOGUE_ROWS = "_catalogue-rows.json"
 _EPISODE_NAME = re.compile(r"^\d{1,4}-[a-z0-9][a-z0-9-]*\.md$")
 _HEAD_KEYS = frozenset({"number", "slug", "recording"})
 # The files of a kit that the catalogue page and the feed read.
@@ -423,3 +425,34 @@ def record_catalogue(root: Path, inputs: Mapping[str, str], files: Iterable[str]
 
 def forget_catalogue(root: Path) -> None:
     forget_kit(root, CATALOGUE_MANIFEST.removesuffix(".json"))
+
+
+def timing_stamp(path: Path) -> str:
+    """What stands for a kit's timing.json in the catalogue's inputs (its size and time)."""
+    return _media_digest(path)
+
+
+def read_catalogue_rows(root: Path) -> dict[str, tuple[str, list[object]]]:
+    """The catalogue's rows as the last catalogue build read them, by slug: the stamp of
+    the timing.json each was read from and its values. Empty when there is no such file
+    or it is not one this version wrote: the rows are then read from the kits again."""
+    try:
+        doc = json.loads((root / MANIFEST_DIR / CATALOGUE_ROWS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    rows = doc.get("rows") if isinstance(doc, dict) and doc.get("format") == 1 else None
+    if not isinstance(rows, dict):
+        return {}
+    return {
+        slug: (row[0], row[1:])
+        for slug, row in rows.items()
+        if isinstance(row, list) and row and isinstance(row[0], str)
+    }
+
+
+def write_catalogue_rows(root: Path, rows: Mapping[str, tuple[str, Sequence[object]]]) -> None:
+    """Keep the rows the catalogue was made from, so the next catalogue build reads only the
+    timing.json files that changed since (see read_catalogue_rows)."""
+    doc = {"format": 1, "rows": {slug: [stamp, *row] for slug, (stamp, row) in rows.items()}}
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
+    write_all_atomic({root / MANIFEST_DIR / CATALOGUE_ROWS: text})

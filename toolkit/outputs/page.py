@@ -14,11 +14,14 @@ autoescaping on, so a `<`, `&` or quote in a title, caption or cue shows as text
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import accumulate, count
+from operator import le
 from typing import Any
 
 import jinja2
@@ -26,12 +29,14 @@ from markupsafe import Markup
 
 from toolkit.channel import Channel
 from toolkit.errors import ToolkitError
-from toolkit.handoff.shotlist import editor_timecode, place_markers, place_shots
+from toolkit.handoff.kit import place_handoff
+from toolkit.handoff.shotlist import Marker, Shot, editor_timecode, start_frames
 from toolkit.outputs.chapters import clock, segment_chapters
 from toolkit.outputs.script import duration
+from toolkit.outputs.subtitles import one_line_texts
 from toolkit.text.assemble import Episode, Paragraph, Visual
 from toolkit.timing.cue import Cue
-from toolkit.timing.timeline import AUDIO, ESTIMATE, RECORDING, Timeline
+from toolkit.timing.timeline import AUDIO, ESTIMATE, RECORDING, TimedCue, Timeline
 
 PAGE_TEMPLATE = "page.html.j2"
 CATALOGUE_TEMPLATE = "catalogue.html.j2"
@@ -178,6 +183,10 @@ class SegmentView:
     first_cue: int  # -1 when the segment has no cue
     seek_ms: int  # where a click on its chapter goes: its first cue, so that cue shows
     chapter_ms: int  # the chapter's start as chapters.txt gives it (the first is 0)
+    # As the page shows them (clock, duration): each appears more than once on it.
+    start_clock: str
+    chapter_clock: str
+    length: str
 
     @property
     def duration_ms(self) -> int:
@@ -191,29 +200,47 @@ def _visible_chars(text: str) -> int:
 
 def _split_by_paragraph(
     paragraphs: Sequence[str], cues: Sequence[int], visible: Sequence[int]
-) -> list[list[int]]:
+) -> list[Sequence[int]]:
     """Which cues make up which paragraph of a segment: `paragraphs` are its paragraphs'
     texts, `cues` the indices of its cues, `visible` the _visible_chars of every cue.
 
     Cues follow the paragraphs' words in order (re-spaced), so counting the characters
-    that are not white space assigns each cue to the paragraph it starts in. Anything
-    left over (it should not happen) joins the last paragraph rather
-    than disappearing from the page."""
-    groups: list[list[int]] = [[] for _ in paragraphs]
+    that are not white space assigns each cue to the paragraph it starts in: the first
+    whose characters, with those of the paragraphs before it, are more than the cues'
+    before it. (A short cue may run on into the next paragraph: its excess carries over.)
+    Anything left over (it should not happen) joins the last paragraph rather than
+    disappearing from the page."""
     if not paragraphs:
-        return groups
-    last = len(paragraphs) - 1
-    pi = 0
-    filled = 0
-    want = [_visible_chars(text) for text in paragraphs]
-    for index in cues:
-        while pi < last and filled >= want[pi]:
-            # A short cue may run on into the next paragraph: carry its excess over.
-            filled -= want[pi]
-            pi += 1
-        groups[pi].append(index)
-        filled += visible[index]
+        return []
+    # before[k]: the visible characters of the segment's cues before its k-th
+    before = list(accumulate([visible[i] for i in cues], initial=0))
+    last = len(cues)
+    groups: list[Sequence[int]] = []
+    first = 0  # the paragraph's first cue, by position in `cues`
+    wanted = 0  # the characters of the paragraphs so far
+    for text in paragraphs[:-1]:
+        wanted += _visible_chars(text)
+        end = bisect_left(before, wanted, first, last)
+        groups.append(cues[first:end])
+        first = end
+    groups.append(cues[first:])
     return groups
+
+
+def _cues_by_segment(cues: Sequence[TimedCue]) -> Mapping[int, Sequence[int]]:
+    """The indices of each segment's cues, by segment index (a segment without cues has no
+    entry). Cues come in segment order, so each segment's are a range found by bisection;
+    otherwise they are gathered one by one."""
+    segments = [cue.segment for cue in cues]
+    if all(map(le, segments, segments[1:])):
+        return {
+            si: range(bisect_left(segments, si), bisect_right(segments, si))
+            for si in dict.fromkeys(segments)
+        }
+    by_segment: defaultdict[int, list[int]] = defaultdict(list)
+    for i, si in enumerate(segments):
+        by_segment[si].append(i)
+    return by_segment
 
 
 def _html_text(text: str) -> str:
@@ -239,6 +266,13 @@ def _span_title(start_ms: int, end_ms: int) -> str:
     return f"{stamp(start_ms)} to {stamp(end_ms)}"
 
 
+@cache
+def _first_hour_stamps() -> tuple[str, ...]:
+    """stamp() of each tenth of a second in the first hour, by tenths: "0:00.0" to "59:59.9"
+    (made once: the cues of a page need two each)."""
+    return tuple(f"{minutes}:{tenths}" for minutes in range(60) for tenths in _SECONDS_AND_TENTHS)
+
+
 def _cue_spans(timeline: Timeline, low_cues: Set[int]) -> list[str]:
     """Every cue as the script shows it, by cue index: a <span> with its times and its text
     on one line (the script reads as prose); those in `low_cues` are marked uncertain.
@@ -247,12 +281,18 @@ def _cue_spans(timeline: Timeline, low_cues: Set[int]) -> list[str]:
     loop (which is several times slower). A line has no line break, so all the texts are
     escaped in one go, joined by one; the rest is numbers and fixed markup."""
     cues = timeline.cues
-    lines = "\n".join([" ".join(cue.text.split()) for cue in cues])
-    texts = _html_text(lines).split("\n") if cues else []
+    texts = _html_text("\n".join(one_line_texts(cues))).split("\n") if cues else []
+    stamps = _first_hour_stamps()
     spans = [
-        f'<span class="cue" id="cue-{i}" data-start="{cue.start_ms}" data-end="{cue.end_ms}" '
-        f'title="{_span_title(cue.start_ms, cue.end_ms)}">{text}</span>'
-        for i, (cue, text) in enumerate(zip(cues, texts, strict=True))
+        f'<span class="cue" id="cue-{i}" data-start="{start}" data-end="{end}" '
+        + (
+            f'title="{stamps[start // 100]} to {stamps[end // 100]}">{text}</span>'
+            if 0 <= start < 3_600_000 and 0 <= end < 3_600_000
+            else f'title="{_span_title(start, end)}">{text}</span>'
+        )
+        for i, start, end, text in zip(
+            count(), [c.start_ms for c in cues], [c.end_ms for c in cues], texts
+        )
     ]
     if low_cues:  # only a kit on the creator's recording has cues it could not place well
         for i, cue in enumerate(cues):
@@ -269,16 +309,15 @@ def _segment_views(
     episode: Episode, timeline: Timeline, low_cues: Set[int] = frozenset()
 ) -> tuple[SegmentView, ...]:
     cues = timeline.cues
-    by_segment: defaultdict[int, list[int]] = defaultdict(list)
-    for i, cue in enumerate(cues):
-        by_segment[cue.segment].append(i)
+    by_segment = _cues_by_segment(cues)
     # _visible_chars of each cue, written out: a page has thousands
     visible = [len(text) - text.count(" ") - text.count("\n") for text in [c.text for c in cues]]
     spans = _cue_spans(timeline, low_cues)
     chapters = segment_chapters(timeline)
+    long = timeline.total_ms >= 3_600_000
     views = []
     for si, (segment, timed) in enumerate(zip(episode.segments, timeline.segments, strict=True)):
-        seg_cues = by_segment.get(si, [])
+        seg_cues = by_segment.get(si, ())
         texts = [" ".join([s.text for s in p.sentences]) for p in segment.paragraphs]
         groups = iter(zip(texts, _split_by_paragraph(texts, seg_cues, visible), strict=True))
         blocks = []
@@ -301,6 +340,9 @@ def _segment_views(
                 first_cue=seg_cues[0] if seg_cues else -1,
                 seek_ms=cues[seg_cues[0]].start_ms if seg_cues else chapters[si].start_ms,
                 chapter_ms=chapters[si].start_ms,
+                start_clock=clock(timed.start_ms, long),
+                chapter_clock=clock(chapters[si].start_ms, long),
+                length=duration(timed.end_ms - timed.start_ms),
             )
         )
     return tuple(views)
@@ -338,10 +380,12 @@ def compose_page(
     audio_file: str | None,
     cues: tuple[Cue, ...] = (),
     recording: Mapping[str, Any] | None = None,
+    placed: tuple[tuple[Shot, ...], tuple[Marker, ...]] | None = None,
 ) -> str:
     """build/<slug>/index.html: player, live subtitle, chapters, the script with every cue,
     the timing summary and the linter's findings. `audio_file` is the narration's name
-    relative to the page (None for a kit built without audio)."""
+    relative to the page (None for a kit built without audio). `placed`: the shots and
+    markers toolkit.handoff.kit.place_handoff gives for `cues`, when the caller has them."""
     if len(episode.segments) != len(timeline.segments):
         raise ToolkitError(
             f"the timeline has {len(timeline.segments)} segments but the episode "
@@ -352,14 +396,14 @@ def compose_page(
     low_cues = frozenset(recording["low_cues"]) if recording else frozenset()
     segments = _segment_views(episode, timeline, low_cues)
     # The hand-off (shot list and markers) needs the cues the timeline was laid out from.
-    shots = place_shots(episode, cues, timeline) if cues else ()
+    shots: tuple[Shot, ...] = ()
+    markers: tuple[Marker, ...] = ()
+    if cues:
+        shots, markers = placed if placed is not None else place_handoff(episode, cues, timeline)
+    first = start_frames(channel.video)
     context = {
-        "shots": [(s, editor_timecode(s.start_ms, channel.video)) for s in shots],
-        "markers": [
-            (m, editor_timecode(m.at_ms, channel.video)) for m in place_markers(timeline, shots)
-        ]
-        if cues
-        else [],
+        "shots": [(s, editor_timecode(s.start_ms, channel.video, first)) for s in shots],
+        "markers": [(m, editor_timecode(m.at_ms, channel.video, first)) for m in markers],
         "channel": channel,
         "episode": episode,
         "timeline": timeline,
@@ -372,7 +416,6 @@ def compose_page(
         # whose alignment is uncertain (toolkit.align.follow.Following.page_view).
         "mismatches": list(recording["mismatches"]) if recording else [],
         "low_cues": low_cues,
-        "long": timeline.total_ms >= 3_600_000,
         "cue_json": _cue_json(timeline),
     }
     return _environment().get_template(PAGE_TEMPLATE).render(**context)

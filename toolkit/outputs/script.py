@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from toolkit.outputs.chapters import clock
 from toolkit.text.assemble import Episode, Paragraph, Visual
+from toolkit.text.speak import spoken_text
 from toolkit.timing.timeline import ESTIMATE, Timeline
 
 
@@ -43,5 +44,7 @@ def compose_script(episode: Episode, timeline: Timeline) -> str:
 
 def compose_narration(episode: Episode) -> str:
     """Exactly the text sent to the speech engine, one sentence a line."""
-    lines = [s.spoken for s in episode.sentences if s.spoken]
+    # Each sentence's `spoken`, made here rather than through the cached property (which
+    # takes a lock the first time; a build without audio asks nothing else for it).
+    lines = [text for s in episode.sentences if (text := spoken_text(s.tokens))]
     return "\n".join(lines) + "\n"

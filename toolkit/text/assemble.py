@@ -143,6 +143,16 @@ def _body_segments(article: Article, lexicon: Lexicon) -> list[Segment]:
     return kept
 
 
+@dataclass
+class _Made:
+    """What one episode's template renderings gave, by rendered text. The second rendering
+    differs from the first only where the episode's length is spoken of: the rest is not
+    spoken again, and an unchanged segment is the same object (timed once)."""
+
+    segments: dict[tuple[str, str], Segment] = field(default_factory=dict)
+    paragraphs: dict[str, Paragraph | None] = field(default_factory=dict)
+
+
 def _template_segment(
     kind: str,
     title: str,
@@ -150,14 +160,23 @@ def _template_segment(
     name: str,
     context: dict[str, Any],
     lexicon: Lexicon,
+    made: _Made,
 ) -> Segment:
     rendered = templates.render(name, context)
+    known = made.segments.get((name, rendered))
+    if known is not None:
+        return known
     blocks: list[Paragraph | Visual] = []
     for chunk in rendered.split("\n\n"):
-        paragraph = make_paragraph(chunk, 0, lexicon)
+        if chunk in made.paragraphs:
+            paragraph = made.paragraphs[chunk]
+        else:
+            paragraph = made.paragraphs[chunk] = make_paragraph(chunk, 0, lexicon)
         if paragraph is not None:
             blocks.append(paragraph)
-    return Segment(kind, title, tuple(blocks), templates.source_of(name))
+    segment = Segment(kind, title, tuple(blocks), templates.source_of(name))
+    made.segments[name, rendered] = segment
+    return segment
 
 
 def template_context(
@@ -208,11 +227,12 @@ def assemble(
         )
     duration = estimate_ms(tuple(body))
     segments: tuple[Segment, ...] = ()
+    made = _Made()
     # Render twice: the templates may speak of the episode's length, which includes them.
     for _ in range(2):
         context = template_context(channel, article, body, duration)
-        intro = _template_segment(INTRO_KIND, "Intro", templates, INTRO, context, lexicon)
-        outro = _template_segment(OUTRO_KIND, "Outro", templates, OUTRO, context, lexicon)
+        intro = _template_segment(INTRO_KIND, "Intro", templates, INTRO, context, lexicon, made)
+        outro = _template_segment(OUTRO_KIND, "Outro", templates, OUTRO, context, lexicon, made)
         segments = tuple(s for s in (intro, *body, outro) if s.paragraphs)
         total = estimate_ms(segments)
         if round(total / 60000) == round(duration / 60000):

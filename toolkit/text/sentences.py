@@ -31,10 +31,10 @@ STARTERS = frozenset(
 BEFORE_NUMBERS = frozenset("c p b d r fl".split())
 
 # ".", "!" or "?" (one or more) or an ellipsis, then closing quotes or brackets, then white
-# space. Written to start with one character class, which lets the regex engine skip
-# quickly to the candidates: (?:[.!?]+|…) would be tried at every position.
-_END = re.compile(r"[.!?…](?:(?<=…)|(?<=[.!?])[.!?]*)[\"'”’)\]]*(?=\s+)")
-_NEXT = re.compile(r"\s+([\"'“‘(\[]*)(\S+)")
+# space; the lookahead captures the opening quotes or brackets and the word after it.
+# Written to start with one character class, which lets the regex engine skip quickly to
+# the candidates: (?:[.!?]+|…) would be tried at every position.
+_END = re.compile(r"[.!?…](?:(?<=…)|(?<=[.!?])[.!?]*)[\"'”’)\]]*(?=\s+([\"'“‘(\[]*)(\S+))")
 
 
 def _word_before(text: str, end: int) -> str:
@@ -68,15 +68,12 @@ def split_sentences(paragraph: str) -> tuple[str, ...]:
     sentences: list[str] = []
     start = 0
     for match in _END.finditer(text):
-        end = match.end()
-        nxt = _NEXT.match(text, end)
-        if nxt is None:
-            continue
-        opener, next_word = nxt.group(1), nxt.group(2)
+        opener, next_word = match.groups()
         if not _can_start(next_word, opener):
             continue
+        end = match.end()
         punct = match.group(0)
-        if punct.startswith(".") and len(punct.rstrip("\"'”’)]")) == 1:
+        if punct[0] == "." and (len(punct) == 1 or len(punct.rstrip("\"'”’)]")) == 1):
             word = _word_before(text, match.start() + 1)
             bare = word[:-1].lower()
             if _is_initial(word):

@@ -10,10 +10,11 @@ noun, a preposition from its object or a first name from a last name.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -64,7 +65,7 @@ MAX_READING_LINGER_MS = 1200
 _ADJECTIVE_ENDINGS = ("ful", "ous", "ive", "ic", "able", "ible", "less", "ish", "ary", "ian", "ese")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     segment: int
     first: tuple[int, int]  # (sentence index in the episode, token index)
@@ -209,31 +210,49 @@ _plus_one = (1).__add__
 
 @dataclass(slots=True)
 class _Sentence:
-    """One sentence's tokens as running sums and break costs, worked out once: splitting,
-    packing and laying out then ask about any run of tokens with a few subtractions.
+    """One sentence's tokens as running sums, worked out once: splitting, packing and
+    laying out then ask about any run of tokens with a few subtractions.
 
     Token t's words are words[word_at[t]:word_at[t + 1]]. Words i..j-1 take
     word_ends[j] - word_ends[i] - 1 characters on one line, and tokens a..b-1 printed as
     they are display_ends[b] - display_ends[a] - 1 (the two differ only for a token whose
-    display holds more than one space between two words)."""
+    display holds more than one space between two words). Break costs are worked out
+    only for a sentence that is split (`costs`): most of the others need a few only."""
 
     tokens: tuple[Token, ...]
-    spoken: list[str]  # each token's spoken text
-    words: list[str]
+    displays: list[str]  # each token's display
+    words: list[str]  # the printed words (`displays` itself when `single`)
     word_at: Sequence[int]  # len(tokens) + 1 entries
     word_ends: list[int]  # characters of the words before word j, each with a space
-    pair_costs: list[float]  # break_cost between words j - 1 and j (0.0 for j = 0)
     display_ends: list[int]  # characters of the displays before token t, each with a space
-    cut_costs: list[float]  # break_cost between the displays of tokens t - 1 and t
     ms_before: list[int]  # speaking time of the tokens before token t
     chars_before: list[int]  # word_ends at each token's first word
+    single: bool  # each display is one word: words, word_ends and costs are per token
+    pair_costs: list[float] | None = None  # break_cost between words j - 1 and j
+    cut_costs: list[float] | None = None  # break_cost between the displays of t - 1 and t
+
+    def costs(self) -> tuple[list[float], list[float]]:
+        """pair_costs and cut_costs (0.0 at index 0), worked out the first time."""
+        pair_costs, cut_costs = self.pair_costs, self.cut_costs
+        if pair_costs is None or cut_costs is None:
+            words = self.words
+            pair_costs = [0.0, *map(break_cost, words, itertools.islice(words, 1, None))]
+            if self.single:
+                cut_costs = pair_costs
+            else:
+                displays = self.displays
+                cut_costs = [0.0, *map(break_cost, displays, itertools.islice(displays, 1, None))]
+            self.pair_costs, self.cut_costs = pair_costs, cut_costs
+        return pair_costs, cut_costs
 
 
 def _prepare(
-    sentence: Sentence, token_ms: Callable[[Token], int], rules: SubtitleRules, path: str
+    sentence: Sentence,
+    tokens_ms: Callable[[Sequence[Token]], Iterable[int]],
+    rules: SubtitleRules,
+    path: str,
 ) -> _Sentence:
-    """The sentence's running sums and break costs. Raises EpisodeError for a word longer
-    than a line."""
+    """The sentence's running sums. Raises EpisodeError for a word longer than a line."""
     tokens = sentence.tokens
     displays = [t.display for t in tokens]
     joined = " ".join(displays)
@@ -247,44 +266,44 @@ def _prepare(
     if words and max(map(len, words)) > rules.max_line_chars:
         _check_words(sentence, words, rules, path)
     word_ends = list(itertools.accumulate(map(_plus_one, map(len, words)), initial=0))
-    pair_costs = [0.0, *map(break_cost, words, itertools.islice(words, 1, None))]
-    ms_before = list(itertools.accumulate(map(token_ms, tokens), initial=0))
-    spoken = [t.spoken for t in tokens]
+    ms_before = list(itertools.accumulate(tokens_ms(tokens), initial=0))
     if single:
+        at = range(len(tokens) + 1)
         return _Sentence(
-            tokens,
-            spoken,
-            words,
-            range(len(tokens) + 1),
-            word_ends,
-            pair_costs,
-            word_ends,
-            pair_costs,
-            ms_before,
-            word_ends,
+            tokens, displays, words, at, word_ends, word_ends, ms_before, word_ends, True
         )
     word_at = [0, *itertools.accumulate([len(d.split()) for d in displays])]
+    display_ends = list(itertools.accumulate(map(_plus_one, map(len, displays)), initial=0))
+    chars_before = [word_ends[j] for j in word_at]
     return _Sentence(
-        tokens,
-        spoken,
-        words,
-        word_at,
-        word_ends,
-        pair_costs,
-        list(itertools.accumulate(map(_plus_one, map(len, displays)), initial=0)),
-        [0.0, *map(break_cost, displays, itertools.islice(displays, 1, None))],
-        ms_before,
-        [word_ends[j] for j in word_at],
+        tokens, displays, words, word_at, word_ends, display_ends, ms_before, chars_before, False
     )
 
 
+def _tokens_ms(token_ms: Callable[[Token], int]) -> Callable[[Sequence[Token]], Iterable[int]]:
+    """token_ms for a sentence's tokens at once: a RateModel's own `tokens_ms` when
+    `token_ms` is its method (the same times, in one call a sentence)."""
+    from toolkit.timing.timeline import RateModel  # here: timeline imports this module
+
+    owner = getattr(token_ms, "__self__", None)
+    if type(owner) is RateModel and getattr(token_ms, "__func__", None) is RateModel.token_ms:
+        return owner.tokens_ms
+    return functools.partial(map, token_ms)
+
+
 def _two_lines(
-    word_ends: Sequence[int], pair_costs: Sequence[float], first: int, end: int, width: int
+    words: Sequence[str],
+    word_ends: Sequence[int],
+    pair_costs: Sequence[float] | None,
+    first: int,
+    end: int,
+    width: int,
 ) -> tuple[float, int]:
     """The best break of words first..end-1 into two lines of at most `width`, as
     `_best_breaks` scores it: (cost, index of the second line's first word), or (inf, 0)
     when no two lines fit. Only the breaks that leave the second line short enough are
-    looked at, found by bisection on the running sums."""
+    looked at, found by bisection on the running sums; their costs come from `pair_costs`
+    when the sentence has them, else from break_cost."""
     best, cut = math.inf, 0
     start_chars = word_ends[first] + 1
     end_chars = word_ends[end]
@@ -292,7 +311,8 @@ def _two_lines(
         used = word_ends[p] - start_chars
         if used > width:
             break
-        cost = pair_costs[p] + abs(used - (end_chars - word_ends[p] - 1)) / 6.0
+        pair = pair_costs[p] if pair_costs is not None else break_cost(words[p - 1], words[p])
+        cost = pair + abs(used - (end_chars - word_ends[p] - 1)) / 6.0
         if cost < best:
             best, cut = cost, p
     return best, cut
@@ -305,15 +325,17 @@ def _split_sentence(s: _Sentence, rules: SubtitleRules, max_ms: int) -> list[tup
     out on the way, else 0."""
     ranges: list[tuple[int, int, int]] = []
     start, n = 0, len(s.tokens)
-    words, word_at, word_ends, pair_costs = s.words, s.word_at, s.word_ends, s.pair_costs
-    display_ends, cut_costs, ms_before = s.display_ends, s.cut_costs, s.ms_before
+    words, word_at, word_ends = s.words, s.word_at, s.word_ends
+    display_ends, ms_before = s.display_ends, s.ms_before
     width = rules.max_line_chars
     max_chars, max_lines, max_cps = rules.max_cue_chars, rules.max_lines, rules.max_cps
     min_gap, min_duration = rules.min_gap_ms, rules.min_duration_ms
-    # The lines' share of a cut's cost is at least half the lowest break_cost (-3.0) for
-    # each line break: a cut already that far behind the best cannot win, so its lines are
-    # not worked out (strict `<` below keeps the first of equal costs either way).
-    lines_floor = 1.5 * (max_lines - 1)
+    # The lines' share of a cut's cost is at least half the sentence's lowest break cost
+    # (never above 0.0, the cost of one line) for each line break: a cut already that far
+    # behind the best cannot win, so its lines are not worked out (strict `<` below keeps
+    # the first of equal costs either way). Known once the sentence is split.
+    lines_floor = 0.0
+    costs: tuple[list[float], list[float]] | None = None
     last_word = len(words)
     bisect_right = bisect.bisect_right
     inf = math.inf
@@ -331,6 +353,10 @@ def _split_sentence(s: _Sentence, rules: SubtitleRules, max_ms: int) -> list[tup
         if total_ms <= max_ms and chars <= max_chars and filled >= last_word:
             ranges.append((start, n, 0))
             break
+        if costs is None:
+            costs = s.costs()
+            lines_floor = 0.5 * min(costs[0]) * (max_lines - 1)  # costs[0][0] is 0.0
+        pair_costs, cut_costs = costs
         pieces = max(
             2,
             math.ceil(chars / (max_chars * 0.92)),
@@ -342,11 +368,17 @@ def _split_sentence(s: _Sentence, rules: SubtitleRules, max_ms: int) -> list[tup
         chars_base = display_ends[start] + 1
         ms_base = ms_before[start]
         line_base = word_ends[first_word] + 1
-        for end in range(start + 1, n):
-            length = display_ends[end] - chars_base
+        # The ends to try stop before the first that is too long or whose words do not
+        # fit the lines (both found by bisection), or that takes too long to say.
+        stop = min(
+            bisect_right(display_ends, chars_base + max_chars, start + 1, n),
+            bisect_right(word_at, filled, start + 1, n),
+        )
+        for end in range(start + 1, stop):
             acc_ms = ms_before[end] - ms_base
-            if length > max_chars or acc_ms > max_ms or word_at[end] > filled:
+            if acc_ms > max_ms:
                 break
+            length = display_ends[end] - chars_base
             off = length - target  # abs() and max() spelt out: this loop is the hot one
             cost = cut_costs[end] + 4.0 * (off if off >= 0 else -off) / spread
             # Inside a sentence a piece is on screen only while it is said: keep it readable.
@@ -357,13 +389,15 @@ def _split_sentence(s: _Sentence, rules: SubtitleRules, max_ms: int) -> list[tup
                 cost += 8.0
             cut = 0
             if length > width:
-                if cost - lines_floor >= best_cost:
+                if cost + lines_floor >= best_cost:
                     continue
                 last = word_at[end]
                 if word_ends[last] - line_base > width:  # else one line, which costs 0.0
                     inner = inf
                     if max_lines >= 2:
-                        inner, cut = _two_lines(word_ends, pair_costs, first_word, last, width)
+                        inner, cut = _two_lines(
+                            words, word_ends, pair_costs, first_word, last, width
+                        )
                         if inner == inf and max_lines >= 3:
                             found = _best_breaks(words[first_word:last], rules)
                             inner = found[0] if found is not None else inf
@@ -385,22 +419,25 @@ def split_cues(
     cues: list[Cue] = []
     max_ms = int(rules.max_duration_ms * 0.9)  # room for the real voice to run slower
     index = 0
+    tokens_ms = _tokens_ms(token_ms)
+    # (pause, break strength) after a sentence: inside a paragraph, ending one, ending the
+    # segment.
+    within = (voice.sentence_pause_ms, 1)
+    closing = (voice.paragraph_pause_ms, 2)
+    final = (voice.segment_pause_ms, 3)
     for seg_index, seg in enumerate(episode.segments):
         sentences: list[_Sentence] = []
-        after: list[tuple[int, int]] = []  # (pause, break strength) after each sentence
-        paragraphs = seg.paragraphs
-        for pi, para in enumerate(paragraphs):
-            for ti, sentence in enumerate(para.sentences):
-                sentences.append(_prepare(sentence, token_ms, rules, episode.path))
-                if ti < len(para.sentences) - 1:
-                    after.append((voice.sentence_pause_ms, 1))
-                elif pi < len(paragraphs) - 1:
-                    after.append((voice.paragraph_pause_ms, 2))
-                else:
-                    after.append((voice.segment_pause_ms, 3))
+        after: list[tuple[int, int]] = []  # after each sentence
         packer = _Packer(sentences, after, rules, max_ms)
-        for k, prepared in enumerate(sentences):
-            packer.add(k, _split_sentence(prepared, rules, max_ms))
+        paragraphs = seg.paragraphs
+        last_pi = len(paragraphs) - 1
+        for pi, para in enumerate(paragraphs):
+            last_ti = len(para.sentences) - 1
+            for ti, sentence in enumerate(para.sentences):
+                prepared = _prepare(sentence, tokens_ms, rules, episode.path)
+                sentences.append(prepared)
+                after.append(within if ti < last_ti else closing if pi < last_pi else final)
+                packer.add(len(sentences) - 1, _split_sentence(prepared, rules, max_ms))
         packer.merge_short()
         line = seg.sentences[0].line if seg.sentences else 0
         for group in packer.groups:
@@ -508,8 +545,12 @@ class _Packer:
             (k, start, end), donor_pause = groups[j][0][0], groups[j][3]
             s = self.sentences[k]
             ms_before, chars_before = s.ms_before, s.chars_before
+            cut_costs = s.costs()[1]
             best_cost, best_cut = math.inf, 0
             for cut in range(start + 1, end):
+                cost = cut_costs[cut]
+                if cost >= best_cost:  # cannot be chosen: not worth the checks below
+                    continue
                 head_ms = ms_before[cut] - ms_before[start]
                 tail_ms = ms_before[end] - ms_before[cut]
                 head_chars = chars_before[cut] - chars_before[start]
@@ -530,9 +571,7 @@ class _Packer:
                     joined = ((k, cut, end), *pieces)
                     if not self.fits(tail_ms + donor_pause + ms, tail_chars + spaced, joined):
                         continue
-                cost = s.cut_costs[cut]
-                if cost < best_cost:
-                    best_cost, best_cut = cost, cut
+                best_cost, best_cut = cost, cut
             if best_cut:
                 head, tail = self.group(k, start, best_cut), self.group(k, best_cut, end)
                 if j > i:
@@ -583,14 +622,14 @@ def _make_cue(
     if len(pieces) == 1:
         k, start, end = first
         s = sentences[k]
-        spoken = s.spoken[start:end]
+        spoken = [t.spoken for t in s.tokens[start:end]]
         if cut:
             words, word_at = s.words, s.word_at
             lines = " ".join(words[word_at[start] : cut]), " ".join(words[cut : word_at[end]])
         else:
             lines = _piece_layout(s, start, end, rules)
     else:
-        spoken = [t for k, a, b in pieces for t in sentences[k].spoken[a:b]]
+        spoken = [t.spoken for k, a, b in pieces for t in sentences[k].tokens[a:b]]
         lines = layout([w for k, a, b in pieces for w in _piece_words(sentences[k], a, b)], rules)
     if lines is None:  # unreachable: pieces are only made when they fit
         raise EpisodeError("a cue could not be laid out", line=line or None)
@@ -614,7 +653,7 @@ def _piece_layout(
     if word_ends[last] - word_ends[first] - 1 <= width:
         return (" ".join(words[first:last]),)
     if rules.max_lines >= 2:
-        cut = _two_lines(word_ends, s.pair_costs, first, last, width)[1]
+        cut = _two_lines(words, word_ends, s.pair_costs, first, last, width)[1]
         if cut:
             return " ".join(words[first:cut]), " ".join(words[cut:last])
     return layout(words[first:last], rules)  # three lines, or none

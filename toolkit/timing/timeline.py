@@ -106,7 +106,8 @@ class RateModel:
         return ms
 
     def tokens_ms(self, tokens: Sequence[Token]) -> list[int]:
-        """token_ms of each token, in one call (a sentence at a time: every estimate's loop)."""
+        """token_ms of each token, in one call (a sentence at a time: every estimate's loop),
+        as a new list."""
         plain, paused = self._known
         clause = _CLAUSE_CHARS
         try:
@@ -130,7 +131,7 @@ def _token_ms(ms_per_word: float, comma_pause_ms: int, spoken: str, clause_end: 
     return round(ms)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentenceTime:
     start_ms: int
     end_ms: int  # end of speech (the pause after it is not included)
@@ -215,12 +216,17 @@ def estimate_speech(episode: Episode, voice: VoiceProfile) -> SpeechTimes:
             last_ti = len(para.sentences) - 1
             for ti, sentence in enumerate(para.sentences):
                 start = clock
-                # times[i]: when token i starts; times[i + 1]: when it ends
-                times = list(itertools.accumulate(model.tokens_ms(sentence.tokens), initial=clock))
-                clock = times[-1] + sentence_ms
-                starts = tuple(times[:-1])
-                times[-1] = clock  # the last token ends with the sentence
-                sentences.append(SentenceTime(start, clock, starts, tuple(times[1:])))
+                ms = model.tokens_ms(sentence.tokens)
+                if ms:
+                    # The last token ends with the sentence: its share is added to that
+                    # token, so times[i] is when token i starts and times[i + 1] when it ends.
+                    ms[-1] += sentence_ms
+                    times = tuple(itertools.accumulate(ms, initial=clock))
+                    clock = times[-1]
+                    sentences.append(SentenceTime(start, clock, times[:-1], times[1:]))
+                else:
+                    clock += sentence_ms
+                    sentences.append(SentenceTime(start, clock, (), ()))
                 if ti < last_ti:
                     clock += voice.sentence_pause_ms
                 else:
@@ -229,7 +235,7 @@ def estimate_speech(episode: Episode, voice: VoiceProfile) -> SpeechTimes:
     return SpeechTimes(ESTIMATE, tuple(sentences), tuple(segment_starts), clock)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimedCue:
     start_ms: int
     end_ms: int
@@ -281,27 +287,35 @@ def lay_out(
     min_gap, min_duration = rules.min_gap_ms, rules.min_duration_ms
     max_cps, max_duration = rules.max_cps, rules.max_duration_ms
     end = -min_gap  # the cue before, none yet
+    total = speech.total_ms
+    ceil = math.ceil
+    # (min and max of ints spelt out as comparisons: this loop runs for every cue.)
     for i, cue in enumerate(cues):
         # Never before its words are heard, never before the cue before it has been read.
-        # (min and max of two ints spelt out as comparisons: this loop runs for every cue.)
         start = starts[i]
         if i and end + min_gap > start:
             start = end + min_gap
         text = "\n".join(cue.lines)
         chars = len(text)  # as shown: a line break counts as the space it replaces
-        last = cue.last
-        words_end = sentences[last[0]].token_ends[last[1]]
+        k, t = cue.last
+        words_end = sentences[k].token_ends[t]
         if words_end <= start:
             words_end = start + 1
-        needed = math.ceil(chars * 1000 / max_cps)
+        needed = ceil(chars * 1000 / max_cps)
         if needed < min_duration:
             needed = min_duration
         # Up to the minimum duration and the time reading takes, each within its linger.
-        end = max(
-            words_end,
-            min(start + min_duration, words_end + MAX_LINGER_MS),
-            min(start + needed, words_end + MAX_READING_LINGER_MS),
-        )
+        end = words_end
+        shown = start + min_duration
+        if shown > words_end + MAX_LINGER_MS:
+            shown = words_end + MAX_LINGER_MS
+        if shown > end:
+            end = shown
+        read = start + needed
+        if read > words_end + MAX_READING_LINGER_MS:
+            read = words_end + MAX_READING_LINGER_MS
+        if read > end:
+            end = read
         limit = starts[i + 1] - min_gap
         if end > limit:
             end = limit
@@ -311,18 +325,33 @@ def lay_out(
             end = start + needed
         if end > start + max_duration:
             end = start + max_duration
+        if end > total:
+            total = end
         timed.append(TimedCue(start, end, text, cue.spoken, cue.segment))
     segments = []
     n = len(episode.segments)
     for si, seg in enumerate(episode.segments):
         end = speech.segment_starts[si + 1] if si + 1 < n else speech.total_ms
-        # The words the tokens say (what timing estimates count): "1962" is three.
-        words = len(" ".join([t.spoken for s in seg.sentences for t in s.tokens]).split())
         segments.append(
-            TimedSegment(seg.kind, seg.title, speech.segment_starts[si], end, words, seg.visuals)
+            TimedSegment(
+                seg.kind, seg.title, speech.segment_starts[si], end, _spoken_words(seg), seg.visuals
+            )
         )
-    total = max([speech.total_ms, *(c.end_ms for c in timed)])
     return Timeline(speech.source, episode.voice, total, tuple(segments), tuple(timed))
+
+
+def _spoken_words(seg: Segment) -> int:
+    """The words the segment's tokens say (what timing estimates count): "1962" is three."""
+    spoken = " ".join([t.spoken for s in seg.sentences for t in s.tokens])
+    # Counted from the spaces when every word has exactly one space after it (the usual
+    # case), else by splitting.
+    if "  " in spoken or spoken[:1] == " " or spoken[-1:] == " " or _OTHER_SPACE.search(spoken):
+        return len(spoken.split())
+    return spoken.count(" ") + 1 if spoken else 0
+
+
+# Whitespace other than a plain space: str.split() splits at it too.
+_OTHER_SPACE = re.compile(r"[^\S ]")
 
 
 def compose_timing_json(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import cast
 
 from toolkit.text.speak.grouping import (
     WORD_GROUPS,
@@ -105,17 +106,17 @@ def _lexicon_value(said: str) -> str:
     return spoken_text(speak_sentence(said))
 
 
-def _finish(s: Sentence) -> None:
+def _finish(words: list[str], tokens: list[Token], fresh: bool) -> None:
     """The end of the sentence keeps its period, question or exclamation mark, even when the
-    last word was an abbreviation ("etc.") or ended with an ellipsis."""
-    final = cut_word(s.words[-1])
+    last word was an abbreviation ("etc.") or ended with an ellipsis. `fresh`: some token was
+    made for this sentence rather than taken from the memo."""
+    final = cut_word(words[-1])
     mark = final.pause
     ellipsis = mark == "," and ("…" in final.trail or ".." in final.trail)
     if ellipsis or (not mark and final.core.endswith(".")):
         mark = "."
-    tokens = s.tokens
     # Memoised tokens never need this review (see _memo): only sentences with fresh ones.
-    for k, token in enumerate(tokens if s.fresh else ()):
+    for k, token in enumerate(tokens if fresh else ()):
         spoken = token.spoken
         if not spoken or not _needs_review(spoken):
             continue
@@ -137,17 +138,19 @@ def _finish(s: Sentence) -> None:
             tokens[k] = Token(token.display, said)
     if mark not in (".", "?", "!"):
         return
-    index = s.last_spoken()
-    if index is None:
+    index = len(tokens) - 1
+    while index >= 0 and not tokens[index].spoken:
+        index -= 1
+    if index < 0:
         return
-    token = s.tokens[index]
+    token = tokens[index]
     spoken = token.spoken
     if spoken[-1] not in ".?!":
         spoken = with_pause(spoken.rstrip(",;:"), mark)
         if mark == "." and spoken[-1] not in ".?!":  # an abbreviation was expanded
             spoken += mark
     if spoken != token.spoken:
-        s.tokens[index] = Token(token.display, spoken)
+        tokens[index] = Token(token.display, spoken)
 
 
 def _needs_review(spoken: str) -> bool:
@@ -179,19 +182,24 @@ def _speak(text: str, lexicon: Lexicon, guesses: set[int] | None) -> list[Token]
     words = text.split()
     if not words:
         return []
-    memo = lexicon._tokens
+    # Most words of prose were met before and read the same anywhere: one dict look-up
+    # each, and most sentences are made of such words only.
+    known = list(map(lexicon._tokens.get, words))
+    if all(known):  # a Token is always true, None false
+        tokens = cast(list[Token], known)
+        _finish(words, tokens, False)
+        return tokens
     sentence = Sentence(text, words, lexicon, guesses)
     tokens = sentence.tokens
     i, n = 0, len(words)
     while i < n:
-        # Most words of prose were met before and read the same anywhere: one dict look-up.
-        token = memo.get(words[i])
+        token = known[i]
         if token is not None:
             tokens.append(token)
             i += 1
         else:
             i = _speak_word(sentence, i)
-    _finish(sentence)
+    _finish(words, tokens, sentence.fresh)
     return tokens
 
 
@@ -206,7 +214,7 @@ def speak_sentence(text: str, lexicon: Lexicon = EMPTY_LEXICON) -> tuple[Token, 
 
 def spoken_text(tokens: Sequence[Token]) -> str:
     """The text sent to the engine for these tokens."""
-    return " ".join(t.spoken for t in tokens if t.spoken)
+    return " ".join([t.spoken for t in tokens if t.spoken])  # a list joins faster
 
 
 def count_spoken_words(tokens: Sequence[Token]) -> int:
