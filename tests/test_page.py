@@ -20,6 +20,7 @@ from toolkit.errors import ToolkitError
 from toolkit.outputs.chapters import clock, segment_chapters
 from toolkit.outputs.page import (
     CatalogueEntry,
+    _cue_json,
     catalogue_entry,
     compose_catalogue,
     compose_page,
@@ -28,7 +29,7 @@ from toolkit.outputs.page import (
     stamp,
 )
 from toolkit.text.article import load_article
-from toolkit.timing.timeline import AUDIO, ESTIMATE, compose_timing_json
+from toolkit.timing.timeline import AUDIO, ESTIMATE, TimedCue, Timeline, compose_timing_json
 
 BODY = """The opening lines set the scene. It was 1815 when the mountain blew, and the sky over
 Sumbawa turned black for three days while ash fell like snow on the villages below.
@@ -242,6 +243,27 @@ def test_script_json_round_trips_and_never_closes_a_script(value):
     assert json.loads(text) == value
     assert "<" not in text and ">" not in text and "&" not in text
     assert "\u2028" not in text and "\u2029" not in text
+
+
+@given(st.lists(st.tuples(st.text(), st.integers(0, 10**7), st.integers(0, 9)), max_size=8))
+def test_the_pages_cue_json_is_script_json(cues):
+    timeline = Timeline(
+        ESTIMATE,
+        "default",
+        10**7,
+        (),
+        tuple(TimedCue(start, start + 900, text, text, seg) for text, start, seg in cues),
+    )
+    expected = {
+        "cues": [
+            {"start": c.start_ms, "end": c.end_ms, "text": c.text, "segment": c.segment}
+            for c in timeline.cues
+        ],
+        "segments": [],
+        "total": timeline.total_ms,
+        "source": timeline.source,
+    }
+    assert _cue_json(timeline) == script_json(expected)
 
 
 def test_page_with_audio_has_a_player(channel_dir, write_episode):
