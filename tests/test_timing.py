@@ -335,3 +335,48 @@ def test_timing_json_is_deterministic_and_utf8() -> None:
     )
     assert first == second
     assert "Café “Noir” — Über" in first
+
+
+# --- what a build remembers between stages and episodes ------------------------------------
+
+
+def test_tokens_ms_is_a_fresh_list_of_token_ms_every_time() -> None:
+    """A sentence is timed by assembling, cue packing and laying out, each through
+    tokens_ms (remembered per tokens object): every call gives a new list with exactly
+    token_ms of each token, and what one model remembers never answers for another."""
+    episode = make_episode()
+    slow = RateModel.for_voice(replace(VOICE, words_per_minute=100.0))
+    fast = RateModel.for_voice(replace(VOICE, words_per_minute=200.0))
+    for sentence in episode.sentences:
+        tokens = sentence.tokens
+        first = slow.tokens_ms(tokens)
+        assert first == [slow.token_ms(t) for t in tokens]
+        first.append(-1)  # a caller may change its list (estimate_speech does)
+        assert slow.tokens_ms(tokens) == [slow.token_ms(t) for t in tokens]
+        assert fast.tokens_ms(tokens) == [fast.token_ms(t) for t in tokens]
+        # An equal tuple that is another object is timed the same.
+        assert slow.tokens_ms(tuple(tokens)) == slow.tokens_ms(tokens)
+
+
+def test_template_paragraphs_are_spoken_with_each_episodes_lexicon() -> None:
+    """The intro and outro paragraphs are spoken once per text and lexicon in a process:
+    an episode with another lexicon hears its own pronunciations, and one with the first
+    lexicon again gets the very same sentences."""
+    from toolkit.text.speak import EMPTY_LEXICON, Lexicon
+
+    def intro_spoken(lexicon: Lexicon) -> list[str]:
+        episode = assemble(
+            ARTICLE,
+            CHANNEL,
+            Templates(None),
+            VOICE.name,
+            lambda s: estimate_segments_ms(s, VOICE),
+            lexicon,
+        )
+        return [s.spoken for s in episode.segments[0].sentences]
+
+    plain = intro_spoken(EMPTY_LEXICON)
+    assert any("Mara" in s for s in plain)
+    respelled = intro_spoken(Lexicon(words={"Mara": "Marra"}))
+    assert any("Marra" in s for s in respelled) and not any("Mara " in s for s in respelled)
+    assert intro_spoken(EMPTY_LEXICON) == plain

@@ -150,7 +150,26 @@ class _Made:
     spoken again, and an unchanged segment is the same object (timed once)."""
 
     segments: dict[tuple[str, str], Segment] = field(default_factory=dict)
-    paragraphs: dict[str, Paragraph | None] = field(default_factory=dict)
+
+
+# Template paragraphs, spoken, by text and lexicon: most of a channel's intro and outro
+# (the patrons' thanks, the plugs, the sign-off) reads the same in every episode, so a
+# build of many episodes speaks each such paragraph once. Only template text is kept here:
+# an article's own paragraphs are its own.
+_TEMPLATE_PARAGRAPHS: dict[tuple[str, Lexicon], Paragraph | None] = {}
+_MAX_TEMPLATE_PARAGRAPHS = 4096
+
+
+def _template_paragraph(text: str, lexicon: Lexicon) -> Paragraph | None:
+    key = (text, lexicon)
+    try:
+        return _TEMPLATE_PARAGRAPHS[key]
+    except KeyError:
+        pass
+    if len(_TEMPLATE_PARAGRAPHS) >= _MAX_TEMPLATE_PARAGRAPHS:
+        _TEMPLATE_PARAGRAPHS.clear()
+    paragraph = _TEMPLATE_PARAGRAPHS[key] = make_paragraph(text, 0, lexicon)
+    return paragraph
 
 
 def _template_segment(
@@ -168,10 +187,7 @@ def _template_segment(
         return known
     blocks: list[Paragraph | Visual] = []
     for chunk in rendered.split("\n\n"):
-        if chunk in made.paragraphs:
-            paragraph = made.paragraphs[chunk]
-        else:
-            paragraph = made.paragraphs[chunk] = make_paragraph(chunk, 0, lexicon)
+        paragraph = _template_paragraph(chunk, lexicon)
         if paragraph is not None:
             blocks.append(paragraph)
     segment = Segment(kind, title, tuple(blocks), templates.source_of(name))

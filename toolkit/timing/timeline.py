@@ -74,10 +74,15 @@ class RateModel:
     comma_pause_ms: int = 120
     # token_ms by spoken text, without and with the clause pause (shared by equal models).
     _known: tuple[dict[str, int], dict[str, int]] = field(init=False, repr=False, compare=False)
+    # tokens_ms by sentence (shared by equal models, like _known).
+    _sentences: dict[int, tuple[Sequence[Token], tuple[int, ...]]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        known = _KNOWN_MS.setdefault((self.ms_per_word, self.comma_pause_ms), ({}, {}))
-        object.__setattr__(self, "_known", known)
+        key = (self.ms_per_word, self.comma_pause_ms)
+        object.__setattr__(self, "_known", _KNOWN_MS.setdefault(key, ({}, {})))
+        object.__setattr__(self, "_sentences", _KNOWN_SENTENCES.setdefault(key, {}))
 
     @classmethod
     def for_voice(cls, voice: VoiceProfile) -> RateModel:
@@ -107,19 +112,33 @@ class RateModel:
 
     def tokens_ms(self, tokens: Sequence[Token]) -> list[int]:
         """token_ms of each token, in one call (a sentence at a time: every estimate's loop),
-        as a new list."""
+        as a new list.
+
+        A build times each sentence three times (assembling, packing cues, laying out),
+        each time with the same tokens object: the last few thousand are remembered by
+        identity (the object itself is kept, so a reused id is never mistaken for it)."""
+        sentences = self._sentences
+        hit = sentences.get(id(tokens))
+        if hit is not None and hit[0] is tokens:
+            return list(hit[1])
         plain, paused = self._known
         clause = _CLAUSE_CHARS
         try:
-            return [(paused if t.display[-1:] in clause else plain)[t.spoken] for t in tokens]
+            ms = [(paused if t.display[-1:] in clause else plain)[t.spoken] for t in tokens]
         except KeyError:  # a spoken text not met before
-            return [self.token_ms(t) for t in tokens]
+            ms = [self.token_ms(t) for t in tokens]
+        if len(sentences) >= _MAX_SENTENCES:
+            sentences.clear()
+        sentences[id(tokens)] = (tokens, tuple(ms))
+        return ms
 
 
 # Each is one character, so `display[-1:] in _CLAUSE_CHARS` is display.endswith(_CLAUSE_END).
 _CLAUSE_CHARS = frozenset(_CLAUSE_END)
 _KNOWN_MS: dict[tuple[float, int], tuple[dict[str, int], dict[str, int]]] = {}
 _MAX_KNOWN = 131072
+_KNOWN_SENTENCES: dict[tuple[float, int], dict[int, tuple[Sequence[Token], tuple[int, ...]]]] = {}
+_MAX_SENTENCES = 4096
 
 
 def _token_ms(ms_per_word: float, comma_pause_ms: int, spoken: str, clause_end: bool) -> int:
