@@ -100,6 +100,23 @@ def file_system_floor(kits: Path, scratch: Path) -> float:
     return time.perf_counter() - start
 
 
+def python_speed() -> float:
+    """Seconds this machine takes for a fixed piece of plain Python work (words split,
+    looked up and joined, as a build does), best of three: figures taken on different
+    machines, or on a shared machine at different times, compare through it."""
+    text = " ".join(f"word{n % 997} {n}" for n in range(20_000))
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        seen: dict[str, int] = {}
+        for _ in range(20):
+            for word in text.split():
+                seen[word] = seen.get(word, 0) + len(word)
+            "-".join(sorted(seen)).upper()
+        best = min(best, time.process_time() - start)
+    return best
+
+
 def _memory_folder() -> Path | None:
     """A folder in memory (tmpfs) to build in, where the system has one."""
     shm = Path("/dev/shm")
@@ -132,6 +149,7 @@ def bench_real_catalogue(tmp: Path) -> dict[str, float]:
     episode.write_text(text.replace(". ", ", as told. ", 1), "utf-8")
     one_only, one_only_cpu, _ = _cli(folder, env, *build, "7")
     return {
+        "speed": python_speed(),
         "words": words,
         "cold": cold,
         "cold_cpu": cold_cpu,
@@ -168,6 +186,8 @@ def report(figures: dict[str, float]) -> list[str]:
         )
     return [
         *lines,
+        f"  this machine's speed: {figures['speed']:.2f} s for a fixed piece of plain Python "
+        "work (the README's figures say what it was where they were measured)",
         f"  nothing changed: {figures['unchanged']:.2f} s ({figures['unchanged_cpu']:.2f} s "
         f"CPU), {figures['unchanged'] / cold:.3f} of the cold build (target <= 0.1)",
         f"  one episode changed, `toolkit build`: {figures['one_changed']:.2f} s "

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +21,19 @@ def use_espeak(folder: Path, voice: str = "default") -> Path:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('voice = "natural"', f'voice = "{voice}"', 1), encoding="utf-8")
     return folder
+
+
+_USER_CACHE = tempfile.TemporaryDirectory(prefix="toolkit-tests-cache-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The toolkit keeps compiled templates in the user's cache folder: the tests (and the
+    # commands they run) use one of their own, not the developer's.
+    os.environ["XDG_CACHE_HOME"] = _USER_CACHE.name
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _USER_CACHE.cleanup()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jinja2.sandbox import SandboxedEnvironment
 
+import toolkit.templates as templates_module
 from toolkit.channel import Channel, Links, PatronTier, SubtitleRules
 from toolkit.errors import TemplateError
-from toolkit.templates import INTRO, OUTRO, Templates, list_names, minutes, site
+from toolkit.templates import (
+    INTRO,
+    OUTRO,
+    Templates,
+    list_names,
+    minutes,
+    site,
+    template_cache,
+)
 from toolkit.text.article import HEADING, PARAGRAPH, Article, Block
 from toolkit.text.assemble import OUTRO_KIND, Episode, assemble
 from toolkit.timing.timeline import estimate_segments_ms
@@ -332,3 +343,84 @@ def test_default_intro_greets_and_lists_the_sections() -> None:
     assert "episode 12: The Lighthouse Keeper." in intro
     assert "Early Years and The Storm" in intro
     assert re.search(r"about \d+ minutes?", intro)
+
+
+# --- compiled templates kept between runs ---------------------------------------------------
+
+
+@pytest.fixture
+def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's cache folder, empty, for this test alone."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setattr(templates_module, "_ENVIRONMENTS", {})
+    return tmp_path / "user-cache" / "toolkit" / "templates"
+
+
+def new_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a new process starts: no environment and no compiled template in memory."""
+    monkeypatch.setattr(templates_module, "_ENVIRONMENTS", {})
+
+
+def test_compiled_templates_are_kept_in_the_users_cache(
+    tmp_path: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = tmp_path / "channel"
+    templates, _ = channel_templates(channel, OUTRO, "Bye from {{ channel.name }}.\n")
+    assert templates.render(OUTRO, CONTEXT) == "Bye from C.\n"
+    assert stat.S_IMODE(user_cache.stat().st_mode) == 0o700  # the user's alone
+    assert list(user_cache.glob("sandboxed-*.cache"))
+    assert not list(channel.rglob("*.cache"))  # never in the channel folder
+    # The next run takes the compiled template from the cache instead of compiling it.
+    new_run(monkeypatch)
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(SandboxedEnvironment, "compile", no_compiling)
+    assert Templates(channel).render(OUTRO, CONTEXT) == "Bye from C.\n"
+
+
+def test_an_edited_template_is_compiled_again(
+    tmp_path: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates, path = channel_templates(tmp_path, OUTRO, "Bye from {{ channel.name }}.\n")
+    assert templates.render(OUTRO, CONTEXT) == "Bye from C.\n"
+    path.write_text("So long from {{ channel.name }}.\n", encoding="utf-8")
+    new_run(monkeypatch)
+    assert Templates(tmp_path).render(OUTRO, CONTEXT) == "So long from C.\n"
+
+
+def test_a_cached_template_still_runs_in_the_sandbox_and_names_its_lines(
+    tmp_path: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = "Welcome.\n\n{{ channel.__class__ }}\n"
+    first, path = render_error(tmp_path, source)
+    new_run(monkeypatch)
+    with pytest.raises(TemplateError) as info:
+        Templates(tmp_path).render(INTRO, CONTEXT)
+    again = info.value
+    assert (again.path, again.line) == (first.path, first.line) == (str(path), 3)
+    assert "not allowed" in str(again)
+
+
+def test_a_damaged_cache_only_costs_a_compile(
+    tmp_path: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates, _ = channel_templates(tmp_path, OUTRO, "Bye from {{ channel.name }}.\n")
+    templates.render(OUTRO, CONTEXT)
+    for cached in user_cache.glob("*.cache"):
+        cached.write_bytes(cached.read_bytes()[:20])  # cut short, as by a full disk
+    new_run(monkeypatch)
+    assert Templates(tmp_path).render(OUTRO, CONTEXT) == "Bye from C.\n"
+
+
+def test_no_cache_folder_only_costs_a_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    new_run(monkeypatch)
+    assert template_cache("sandboxed") is None
+    templates, _ = channel_templates(tmp_path, OUTRO, "Bye from {{ channel.name }}.\n")
+    assert templates.render(OUTRO, CONTEXT) == "Bye from C.\n"

@@ -7,6 +7,8 @@ undefined names as errors, and every error names the template file and line.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
@@ -60,6 +62,51 @@ class _TextLoader(jinja2.FileSystemLoader):
 
                 return text, str(path), uptodate
         raise jinja2.TemplateNotFound(template)
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's compiled templates kept on disk between runs. Each is found by its
+    template's file name and checked against its source, so an edited template is compiled
+    again; a cache that cannot be read or written only makes a run slower."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry (pickle and marshal raise all sorts): compile
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def user_cache_dir() -> Path | None:
+    """The user's own cache folder for the toolkit ($XDG_CACHE_HOME/toolkit, else
+    ~/.cache/toolkit), None where there is no home to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):
+        home = Path("~").expanduser()
+        if not home.is_absolute():
+            return None
+        base = str(home / ".cache")
+    return Path(base) / "toolkit"
+
+
+def template_cache(kind: str) -> jinja2.BytecodeCache | None:
+    """Where an environment of `kind` ("sandboxed" for the channel's templates, "page" for
+    the package's pages) keeps its compiled templates between runs: in the user's private
+    cache folder, never in a channel folder (whoever could write there could change what
+    the sandbox runs). Compiling a build's templates takes longer than building one
+    episode; None (compile every run) where the folder cannot be made."""
+    base = user_cache_dir()
+    if base is None:
+        return None
+    folder = base / "templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _TemplateCache(str(folder), f"{kind}-%s.cache")
 
 
 _ENVIRONMENTS: dict[tuple[object, ...], Templates] = {}
@@ -128,6 +175,7 @@ class Templates:
             autoescape=False,
             keep_trailing_newline=True,
             auto_reload=True,
+            bytecode_cache=template_cache("sandboxed"),
         )
         self.env.filters["list_names"] = list_names
         self.env.filters["minutes"] = minutes

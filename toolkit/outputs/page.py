@@ -34,6 +34,7 @@ from toolkit.handoff.shotlist import Marker, Shot, editor_timecode, start_frames
 from toolkit.outputs.chapters import clock, segment_chapters
 from toolkit.outputs.script import duration
 from toolkit.outputs.subtitles import one_line_texts
+from toolkit.templates import template_cache
 from toolkit.text.assemble import Episode, Paragraph, Visual
 from toolkit.timing.cue import Cue
 from toolkit.timing.timeline import AUDIO, ESTIMATE, RECORDING, TimedCue, Timeline
@@ -160,6 +161,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=template_cache("page"),
     )
     env.filters["clock"] = clock
     env.filters["duration"] = duration
