@@ -227,7 +227,9 @@ def _fcpx_writer_class() -> Any:
 
 
 # Characters XML 1.0 cannot hold: the adapter's minidom round trip refuses them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# (Spelt as the characters left out, which compiles in a fraction of the time the ranges
+# allowed take.)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _pretty_xml(root: Any) -> str | None:
