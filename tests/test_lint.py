@@ -59,6 +59,51 @@ def test_each_kind_of_problem_is_found_with_its_line(
     assert all(line.startswith(f"{path}:") for line in lines)
 
 
+def test_characters_that_count_are_found_though_they_are_word_characters(
+    channel_dir: Path, write_episode: Callable[..., Path]
+) -> None:
+    """², ½ and Ⅳ are word characters to a regular expression, but the voice can only
+    guess at them: lint says so, whether or not the rest of the sentence has digits."""
+    body = (
+        CLEAN
+        + "\nThe field measured x² across.\n"  # line 11
+        + "\nHe drank ½ of the wine.\n"  # line 13
+        + "\nThe treaty of Article Ⅳ held.\n"  # line 15
+    )
+    path = write_episode("001-symbols.md", body)
+    code, lines, _ = lint(channel_dir)
+    text = "\n".join(lines)
+    assert code == 1
+    assert f"{path}:11: 'x²' cannot be said as words" in text
+    assert f"{path}:15: 'Ⅳ' cannot be said as words" in text
+    # ½ has a name the voice says ("half"): not a finding.
+    assert f"{path}:13:" not in text
+
+
+def test_lint_may_be_unspeakable_never_skips_what_can_be_flagged() -> None:
+    """The quick test that lets lint skip a sentence without speaking it again (with
+    another lexicon) skips nothing that find_unspeakable would flag, in and between words:
+    every character of the first three planes but letters, and every 13th letter."""
+    import unicodedata
+
+    from toolkit.text.lint import _may_be_unspeakable
+    from toolkit.text.speak import EMPTY_LEXICON, find_unspeakable
+
+    missed = []
+    for point in range(0x20, 0x30000):
+        char = chr(point)
+        if unicodedata.category(char) in ("Cs", "Cn", "Co", "Cc", "Zl", "Zp"):
+            continue
+        if char.isalpha() and not char.isnumeric() and point % 13:
+            continue
+        if _may_be_unspeakable(f"a{char}b"):
+            continue  # the sentence is spoken: nothing to check
+        for text in (f"The a{char}b was here.", f"The {char} was here."):
+            if find_unspeakable(text, EMPTY_LEXICON):
+                missed.append(text)
+    assert missed == []
+
+
 def test_names_are_checked_across_the_channel_on_request(
     channel_dir: Path, write_episode: Callable[..., Path]
 ) -> None:

@@ -211,10 +211,9 @@ def lint_episode(
                         f'(over {LONG_SENTENCE_WORDS}): "{_start(sentence.text)}"',
                     )
                 )
-            if sentence.lexicon is lexicon and not sentence.guessed:
-                continue  # spoken with this lexicon, and no word was a guess
-            if not _MAYBE_UNSPEAKABLE.search(sentence.text):
+            if sentence.lexicon is not lexicon and not _may_be_unspeakable(sentence.text):
                 continue  # only letters and plain punctuation: nothing to guess
+            # (Spoken with this lexicon already, the sentence knows its guesses.)
             for token in sentence.unspeakable(lexicon):
                 said = f"'{token.spoken}'" if token.spoken else "nothing"
                 findings.append(
@@ -227,6 +226,14 @@ def lint_episode(
                 )
     findings.extend(_cue_findings(episode, timeline, rules))
     return sorted(set(findings), key=lambda f: (f.line, f.message))
+
+
+def _may_be_unspeakable(text: str) -> bool:
+    """False only for text in which find_unspeakable can find nothing: letters, spaces and
+    plain punctuation, without a digit or any other character that counts (², ½, Ⅳ)."""
+    if _MAYBE_UNSPEAKABLE.search(text):
+        return True
+    return not text.isascii() and any(ch.isnumeric() for ch in text)
 
 
 def _start(text: str, words: int = 8) -> str:
