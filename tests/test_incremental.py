@@ -389,6 +389,29 @@ def test_numbers_and_slugs_still_unique(
     build(runner, channel, "1")  # unreadable front matter: only its own build fails
 
 
+def test_an_episode_is_chosen_by_its_own_number_and_slug(runner: CliRunner, channel: Path) -> None:
+    """Front matter that renumbers or renames an episode is what `toolkit build N` and
+    `toolkit build SLUG` go by; the file's name without .md chooses it too."""
+    renamed = channel / "episodes" / "003-draft.md"
+    renamed.write_text(
+        "---\ntitle: The Wreck\nnumber: 9\nslug: the-wreck\n---\n" + BODY, encoding="utf-8"
+    )
+    assert rebuilt(build(runner, channel, "9")) == ["the-wreck"]
+    _edit(renamed, "1931", "1933")
+    assert rebuilt(build(runner, channel, "the-wreck")) == ["the-wreck"]
+    _edit(renamed, "1933", "1934")
+    assert rebuilt(build(runner, channel, "003-draft")) == ["the-wreck"]
+    # Its file name's number and slug are not its own: they choose nothing.
+    for stale in ("3", "draft"):
+        result = runner.invoke(cli, ["-C", str(channel), "build", "--no-audio", stale])
+        assert result.exit_code == 1
+        assert f"no episode matches '{stale}'" in result.stderr
+    assert kits.select_episodes(channel, ["2", "the-lamp"]) == [
+        channel / "episodes" / "002-the-storm.md",
+        channel / "episodes" / "001-the-lamp.md",
+    ]
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -312,7 +312,7 @@ def build(
     channel = load_channel(root)
     heads = kits.episode_heads(root)
     slugs = kits.check_unique(root, heads)
-    paths = kits.select_episodes(root, episodes)
+    paths = kits.select_episodes(root, episodes, heads)
     audio = not no_audio
     failed = 0
     built = 0

@@ -55,8 +55,16 @@ def episode_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.md") if _EPISODE_NAME.match(p.name))
 
 
-def select_episodes(root: Path, selectors: Sequence[str]) -> list[Path]:
-    """Episodes by path, slug or number; all of them when no selector is given."""
+def select_episodes(
+    root: Path,
+    selectors: Sequence[str],
+    heads: Mapping[Path, EpisodeHead | None] | None = None,
+) -> list[Path]:
+    """Episodes by path, slug or number; all of them when no selector is given.
+
+    A number or slug is the episode's own: its front matter's where that overrides the
+    file name's (`heads`, as episode_heads reads them; read here when not given and a
+    selector is not a path). The file name without .md selects too."""
     files = episode_files(root)
     if not selectors:
         if not files:
@@ -70,13 +78,15 @@ def select_episodes(root: Path, selectors: Sequence[str]) -> list[Path]:
         path = Path(sel)
         matches = [path] if path.suffix == ".md" and path.is_file() else []
         if not matches:
+            if heads is None:
+                heads = episode_heads(root)
+            number = int(sel) if sel.isascii() and sel.isdigit() else None
             for f in files:
-                number, _, rest = f.stem.partition("-")
-                if (
-                    sel == rest
-                    or sel == f.stem
-                    or (sel.isascii() and sel.isdigit() and int(sel) == int(number))
-                ):
+                head = heads.get(f)
+                own_number, own_slug = (
+                    (head.number, head.slug) if head is not None else _name_parts(f)
+                )
+                if sel in (own_slug, f.stem) or (number is not None and number == own_number):
                     matches.append(f)
         if not matches:
             raise InputError(
