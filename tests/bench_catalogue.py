@@ -13,7 +13,9 @@ shared machine the wall clock also measures the neighbours.
 A cold build creates some 3,000 files. Beside it the benchmark prints what the disk alone
 takes to create them (a plain loop writing the same files) and, where the system has a
 folder in memory (/dev/shm), the same cold build there: on a disk that spends a
-millisecond creating a file, those show how much of the figure is the toolkit's.
+millisecond creating a file, those show how much of the figure is the toolkit's. And the
+time a fixed piece of plain Python work takes, so figures from different machines (or from
+one shared machine at different times) can be compared.
 """
 
 from __future__ import annotations
