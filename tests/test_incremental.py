@@ -9,11 +9,13 @@ equals one built from scratch, and that building one episode never parses the ot
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -389,6 +391,37 @@ def test_numbers_and_slugs_still_unique(
     build(runner, channel, "1")  # unreadable front matter: only its own build fails
 
 
+def test_a_manifest_the_build_writes_again_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build remembers the manifests it read; one it writes (or removes) is read again,
+    even where the file system cannot tell the new file from the old (same inode, size
+    and times, as with a clock of whole seconds)."""
+    (tmp_path / "build").mkdir()
+    real_stat = os.stat
+    manifests = str(tmp_path / kits.MANIFEST_DIR)
+
+    def coarse(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        found = real_stat(path, *args, **kwargs)
+        if not str(path).startswith(manifests):
+            return found
+        # Every manifest the same to the file system: inode, size and times.
+        same = (found.st_mode, 7, 1, 1, 0, 0, 100, 0, 0, 0, 1.0, 1.0, 1.0, 10**9, 10**9, 10**9)
+        return os.stat_result(same)
+
+    def episode_of(manifest: Manifest | None) -> str:
+        assert manifest is not None
+        return dict(manifest.inputs)["episode"]
+
+    kits.record_kit(tmp_path, "the-lamp", {"episode": "first"}, [])
+    monkeypatch.setattr(os, "stat", coarse)
+    assert episode_of(kits.read_manifest(tmp_path, "the-lamp")) == "first"
+    kits.record_kit(tmp_path, "the-lamp", {"episode": "second"}, [])
+    assert episode_of(kits.read_manifest(tmp_path, "the-lamp")) == "second"
+    kits.forget_kit(tmp_path, "the-lamp")
+    assert kits.read_manifest(tmp_path, "the-lamp") is None
+
+
 def test_an_episode_is_chosen_by_its_own_number_and_slug(runner: CliRunner, channel: Path) -> None:
     """Front matter that renumbers or renames an episode is what `toolkit build N` and
     `toolkit build SLUG` go by; the file's name without .md chooses it too."""
@@ -406,6 +439,9 @@ def test_an_episode_is_chosen_by_its_own_number_and_slug(runner: CliRunner, chan
         result = runner.invoke(cli, ["-C", str(channel), "build", "--no-audio", stale])
         assert result.exit_code == 1
         assert f"no episode matches '{stale}'" in result.stderr
+    # A front matter number that is not a number leaves the file name's.
+    renamed.write_text("---\ntitle: W\nnumber: three\n---\n" + BODY, encoding="utf-8")
+    assert kits.select_episodes(channel, ["3"]) == [renamed]
     assert kits.select_episodes(channel, ["2", "the-lamp"]) == [
         channel / "episodes" / "002-the-storm.md",
         channel / "episodes" / "001-the-lamp.md",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -421,6 +423,44 @@ def test_no_cache_folder_only_costs_a_compile(
     blocked.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     new_run(monkeypatch)
-    assert template_cache("sandboxed") is None
+    assert template_cache("sandboxed", SandboxedEnvironment()) is None
     templates, _ = channel_templates(tmp_path, OUTRO, "Bye from {{ channel.name }}.\n")
     assert templates.render(OUTRO, CONTEXT) == "Bye from C.\n"
+
+
+def test_a_cache_folder_open_to_others_is_made_private_first(
+    user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_cache.mkdir(parents=True)
+    user_cache.chmod(0o777)
+    assert template_cache("sandboxed", SandboxedEnvironment()) is not None
+    assert stat.S_IMODE(user_cache.stat().st_mode) == 0o700
+    monkeypatch.setattr(os, "getuid", lambda: 12345)  # the folder is someone else's
+    assert template_cache("sandboxed", SandboxedEnvironment()) is None
+
+
+def test_code_compiled_by_another_jinja_or_setting_is_never_run(
+    tmp_path: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jinja2 checks a cached template only against its text; the toolkit also names its
+    entries by Jinja2's version and the environment's settings."""
+    templates, _ = channel_templates(tmp_path, OUTRO, "Bye from {{ channel.name }}.\n")
+    templates.render(OUTRO, CONTEXT)
+    before = {p.name for p in user_cache.glob("*.cache")}
+    sandboxed = template_cache("sandboxed", SandboxedEnvironment())
+    plain = template_cache("sandboxed", jinja2.Environment())
+    escaping = template_cache("sandboxed", SandboxedEnvironment(autoescape=True))
+    tags = {getattr(c, "pattern", None) for c in (sandboxed, plain, escaping)}
+    assert len(tags) == 3
+    monkeypatch.setattr(jinja2, "__version__", "99.0.0")
+    new_run(monkeypatch)
+    assert Templates(tmp_path).render(OUTRO, CONTEXT) == "Bye from C.\n"
+    assert {p.name for p in user_cache.glob("*.cache")} > before  # compiled again
+
+
+def test_a_crowded_cache_is_emptied(user_cache: Path) -> None:
+    user_cache.mkdir(parents=True, mode=0o700)
+    for n in range(templates_module._MAX_CACHED_TEMPLATES + 1):
+        (user_cache / f"page-old-{n}.cache").write_bytes(b"x")
+    assert template_cache("page", jinja2.Environment()) is not None
+    assert not list(user_cache.glob("*.cache"))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from toolkit.channel import Channel, Links, PatronTier, SubtitleRules
 from toolkit.templates import Templates
 from toolkit.text.article import CAPTION, HEADING, PARAGRAPH, Article, Block
-from toolkit.text.assemble import Episode, assemble
+from toolkit.text.assemble import Episode, Sentence, assemble
 from toolkit.text.speak import Token
 from toolkit.timing.cue import split_cues
 from toolkit.timing.timeline import (
@@ -354,8 +354,13 @@ def test_tokens_ms_is_a_fresh_list_of_token_ms_every_time() -> None:
         first.append(-1)  # a caller may change its list (estimate_speech does)
         assert slow.tokens_ms(tokens) == [slow.token_ms(t) for t in tokens]
         assert fast.tokens_ms(tokens) == [fast.token_ms(t) for t in tokens]
-        # An equal tuple that is another object is timed the same.
-        assert slow.tokens_ms(tuple(tokens)) == slow.tokens_ms(tokens)
+        # An equal tuple that is another object is timed the same, and a list that
+        # changes after it was timed is timed as it is now.
+        assert slow.tokens_ms(tuple(list(tokens))) == slow.tokens_ms(tokens)
+        changing = list(tokens)
+        assert slow.tokens_ms(changing) == slow.tokens_ms(tokens)
+        changing.reverse()
+        assert slow.tokens_ms(changing) == [slow.token_ms(t) for t in reversed(tokens)]
 
 
 def test_template_paragraphs_are_spoken_with_each_episodes_lexicon() -> None:
@@ -364,7 +369,7 @@ def test_template_paragraphs_are_spoken_with_each_episodes_lexicon() -> None:
     lexicon again gets the very same sentences."""
     from toolkit.text.speak import EMPTY_LEXICON, Lexicon
 
-    def intro_spoken(lexicon: Lexicon) -> list[str]:
+    def intro(lexicon: Lexicon) -> tuple[Sentence, ...]:
         episode = assemble(
             ARTICLE,
             CHANNEL,
@@ -373,10 +378,12 @@ def test_template_paragraphs_are_spoken_with_each_episodes_lexicon() -> None:
             lambda s: estimate_segments_ms(s, VOICE),
             lexicon,
         )
-        return [s.spoken for s in episode.segments[0].sentences]
+        return episode.segments[0].sentences
 
-    plain = intro_spoken(EMPTY_LEXICON)
-    assert any("Mara" in s for s in plain)
-    respelled = intro_spoken(Lexicon(words={"Mara": "Marra"}))
-    assert any("Marra" in s for s in respelled) and not any("Mara " in s for s in respelled)
-    assert intro_spoken(EMPTY_LEXICON) == plain
+    plain = intro(EMPTY_LEXICON)
+    assert any("Mara" in s.spoken for s in plain)
+    respelled = intro(Lexicon(words={"Mara": "Marra"}))
+    assert any("Marra" in s.spoken for s in respelled)
+    assert not any("Mara " in s.spoken for s in respelled)
+    again = intro(EMPTY_LEXICON)
+    assert all(a is b for a, b in zip(again, plain, strict=True))

@@ -599,13 +599,15 @@ def lint(ctx: click.Context, episodes: tuple[str, ...], channel_names: bool) -> 
         select_episodes,
     )
     from toolkit.channel import load_channel
+    from toolkit.outputs.kits import episode_heads
     from toolkit.text.article import load_article
     from toolkit.text.lint import name_counts
 
     root = _root(ctx)
     channel = load_channel(root)
-    check_unique(root)
-    chosen = select_episodes(root, episodes)
+    heads = episode_heads(root)
+    check_unique(root, heads)
+    chosen = select_episodes(root, episodes, heads)
     plans = {}
     others = set(episode_files(root)) if channel_names else set()
     for path in sorted(others | set(chosen)):

@@ -8,16 +8,19 @@ undefined names as errors, and every error names the template file and line.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from stat import S_IMODE, S_ISDIR
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from toolkit import __version__
 from toolkit.errors import TemplateError
 from toolkit.files import decode_text
 
@@ -92,21 +95,64 @@ def user_cache_dir() -> Path | None:
     return Path(base) / "toolkit"
 
 
-def template_cache(kind: str) -> jinja2.BytecodeCache | None:
-    """Where an environment of `kind` ("sandboxed" for the channel's templates, "page" for
-    the package's pages) keeps its compiled templates between runs: in the user's private
-    cache folder, never in a channel folder (whoever could write there could change what
-    the sandbox runs). Compiling a build's templates takes longer than building one
-    episode; None (compile every run) where the folder cannot be made."""
+def template_cache(kind: str, env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """Where `env` keeps its compiled templates between runs: in the user's own cache
+    folder (made private, and refused when it is not the user's alone), never in a channel
+    folder (whoever could write there could change what the sandbox runs). Compiling a
+    build's templates takes longer than building one episode.
+
+    The code a template compiles to depends on Jinja2's version and on the environment's
+    settings (the sandbox, autoescaping, whitespace), not only on the template's text, which
+    is all Jinja2 checks an entry against: they name the entries (with `kind`, "sandboxed"
+    for the channel's templates, "page" for the package's pages), so an upgrade or another
+    setting never runs code compiled for something else. None (compile every run) where
+    the folder cannot be had."""
     base = user_cache_dir()
     if base is None:
         return None
     folder = base / "templates"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(folder):
+            return None
+        entries = os.listdir(folder)
+        if len(entries) > _MAX_CACHED_TEMPLATES:  # templates of channels long gone
+            for name in entries:
+                if name.endswith(".cache"):
+                    (folder / name).unlink(missing_ok=True)
     except OSError:
         return None
-    return _TemplateCache(str(folder), f"{kind}-%s.cache")
+    settings = (
+        jinja2.__version__,
+        __version__,
+        type(env).__qualname__,
+        env.sandboxed,
+        repr(env.autoescape),
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.keep_trailing_newline,
+        env.newline_sequence,
+        env.optimized,
+        sorted(env.extensions),
+        (env.block_start_string, env.variable_start_string, env.comment_start_string),
+    )
+    tag = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:16]
+    return _TemplateCache(str(folder), f"{kind}-{tag}-%s.cache")
+
+
+_MAX_CACHED_TEMPLATES = 500
+
+
+def _private(folder: Path) -> bool:
+    """Whether `folder` is a real folder of this user's that nobody else can open (made so
+    when it is the user's)."""
+    stat = os.lstat(folder)
+    if not S_ISDIR(stat.st_mode) or stat.st_uid != os.getuid():
+        return False
+    if S_IMODE(stat.st_mode) != 0o700:
+        os.chmod(folder, 0o700)
+        stat = os.lstat(folder)
+    return S_ISDIR(stat.st_mode) and S_IMODE(stat.st_mode) == 0o700
 
 
 _ENVIRONMENTS: dict[tuple[object, ...], Templates] = {}
@@ -175,8 +221,8 @@ class Templates:
             autoescape=False,
             keep_trailing_newline=True,
             auto_reload=True,
-            bytecode_cache=template_cache("sandboxed"),
         )
+        self.env.bytecode_cache = template_cache("sandboxed", self.env)
         self.env.filters["list_names"] = list_names
         self.env.filters["minutes"] = minutes
         self.env.filters["site"] = site

@@ -83,9 +83,12 @@ def select_episodes(
             number = int(sel) if sel.isascii() and sel.isdigit() else None
             for f in files:
                 head = heads.get(f)
-                own_number, own_slug = (
-                    (head.number, head.slug) if head is not None else _name_parts(f)
-                )
+                own_number, own_slug = _name_parts(f)
+                if head is not None:
+                    # (A front matter number that is not a number leaves the file name's:
+                    # building the episode says what is wrong with it.)
+                    own_number = own_number if head.number is None else head.number
+                    own_slug = head.slug
                 if sel in (own_slug, f.stem) or (number is not None and number == own_number):
                     matches.append(f)
         if not matches:
@@ -341,12 +344,13 @@ def read_manifest(root: Path, slug: str) -> Manifest | None:
     """The kit's manifest, None when there is none or it cannot be used.
 
     A build reads each manifest twice (is the kit current? then for the catalogue's
-    inputs): a file with the same identity, size and time as one already read in this
-    process is that one (a manifest is only ever replaced whole, by a rename)."""
+    inputs): one already read in this process is taken again while its file is the same
+    (device, inode, size and times). The toolkit's own writes forget it first (_forget),
+    since a file system with coarse times could give the next one the same of all four."""
     path = str(manifest_path(root, slug))
     try:
         stat = os.stat(path)
-        seen = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        seen = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
         known = _MANIFESTS_READ.get(path)
         if known is not None and known[0] == seen:
             return known[1]
@@ -360,8 +364,14 @@ def read_manifest(root: Path, slug: str) -> Manifest | None:
     return manifest
 
 
-_MANIFESTS_READ: dict[str, tuple[tuple[int, int, int], Manifest | None]] = {}
+_MANIFESTS_READ: dict[str, tuple[tuple[int, ...], Manifest | None]] = {}
 _MAX_MANIFESTS_READ = 65536
+
+
+def _forget(path: Path) -> Path:
+    """`path`, a manifest about to be removed or written, no longer taken as read."""
+    _MANIFESTS_READ.pop(str(path), None)
+    return path
 
 
 def _sizes(folder: Path, names: Iterable[str]) -> dict[str, int | None]:
@@ -404,7 +414,7 @@ def kit_is_current(
 def forget_kit(root: Path, slug: str) -> None:
     """Drop a kit's manifest before its files change, so a build killed halfway is never
     taken for current (whatever its inputs are then)."""
-    manifest_path(root, slug).unlink(missing_ok=True)
+    _forget(manifest_path(root, slug)).unlink(missing_ok=True)
 
 
 def record_kit(root: Path, slug: str, inputs: Mapping[str, str], files: Iterable[str]) -> None:
@@ -412,7 +422,7 @@ def record_kit(root: Path, slug: str, inputs: Mapping[str, str], files: Iterable
     folder = root / BUILD_DIR / slug
     sizes = {name: size for name, size in _sizes(folder, files).items() if size is not None}
     manifest = make_manifest(inputs, sizes)
-    write_all_atomic({manifest_path(root, slug): compose_manifest(manifest)})
+    write_all_atomic({_forget(manifest_path(root, slug)): compose_manifest(manifest)})
 
 
 # --- the catalogue page and the feed -----------------------------------------------------
@@ -451,7 +461,7 @@ def record_catalogue(root: Path, inputs: Mapping[str, str], files: Iterable[str]
     name = CATALOGUE_MANIFEST.removesuffix(".json")
     sizes = _sizes(root / BUILD_DIR, files)
     manifest = make_manifest(inputs, {k: v for k, v in sizes.items() if v is not None})
-    write_all_atomic({manifest_path(root, name): compose_manifest(manifest)})
+    write_all_atomic({_forget(manifest_path(root, name)): compose_manifest(manifest)})
 
 
 def forget_catalogue(root: Path) -> None:

@@ -161,8 +161,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
-        bytecode_cache=template_cache("page"),
     )
+    env.bytecode_cache = template_cache("page", env)
     env.filters["clock"] = clock
     env.filters["duration"] = duration
     env.filters["stamp"] = stamp

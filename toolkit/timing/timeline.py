@@ -115,10 +115,12 @@ class RateModel:
         as a new list.
 
         A build times each sentence three times (assembling, packing cues, laying out),
-        each time with the same tokens object: the last few thousand are remembered by
-        identity (the object itself is kept, so a reused id is never mistaken for it)."""
+        each time with the same tokens tuple: the last few thousand are remembered by
+        identity (the tuple itself is kept, so a reused id is never mistaken for it; a
+        list, which could change, is timed every time)."""
         sentences = self._sentences
-        hit = sentences.get(id(tokens))
+        remember = type(tokens) is tuple
+        hit = sentences.get(id(tokens)) if remember else None
         if hit is not None and hit[0] is tokens:
             return list(hit[1])
         plain, paused = self._known
@@ -127,9 +129,10 @@ class RateModel:
             ms = [(paused if t.display[-1:] in clause else plain)[t.spoken] for t in tokens]
         except KeyError:  # a spoken text not met before
             ms = [self.token_ms(t) for t in tokens]
-        if len(sentences) >= _MAX_SENTENCES:
-            sentences.clear()
-        sentences[id(tokens)] = (tokens, tuple(ms))
+        if remember:
+            if len(sentences) >= _MAX_SENTENCES:
+                sentences.clear()
+            sentences[id(tokens)] = (tokens, tuple(ms))
         return ms
 
 
