@@ -6,11 +6,12 @@ import codecs
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from toolkit.errors import InputError
-from toolkit.files import decode_text, read_text, write_atomic
+from toolkit.files import decode_text, read_text, write_all_atomic, write_atomic
 
 TEXT = "Ada Morrow climbed the 112 steps.\nShe kept the lamp lit — all night.\n"
 
@@ -66,6 +67,27 @@ def test_failed_rename_keeps_old_content_and_leaves_no_temp_file(
         write_atomic(target, "new content")
     assert target.read_text(encoding="utf-8") == "old content"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["subtitles.srt"]
+
+
+def test_a_rename_failing_halfway_through_a_kit_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_all_atomic renames its staged files one by one: when one rename fails, the
+    files renamed before it are in place and no temporary file is left behind."""
+    files = {tmp_path / f"{name}.txt": name for name in ("a", "b", "c", "d")}
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def third_fails(src: Any, dst: Any) -> None:
+        calls.append(str(dst))
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", third_fails)
+    with pytest.raises(OSError, match="No space left"):
+        write_all_atomic(files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
 
 
 def test_failed_write_leaves_no_file_at_all(

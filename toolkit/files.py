@@ -239,12 +239,15 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = True) -> None
 
 
 def replace_all(staged: Sequence[tuple[Path, Path]]) -> None:
-    """Rename staged files into place, after every one of them was written."""
+    """Rename staged files into place, after every one of them was written; should one
+    rename fail, the temporary files not renamed yet are removed."""
+    renamed = 0
     try:
         for tmp, path in staged:
             os.replace(tmp, path)
+            renamed += 1
     finally:
-        for tmp, _ in staged:
+        for tmp, _ in staged[renamed:]:
             tmp.unlink(missing_ok=True)
 
 
