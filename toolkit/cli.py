@@ -401,9 +401,10 @@ def build(
             written = [write_catalogue(root, channel, slugs).name]
             if channel.feed.enabled:
                 from toolkit.build import episode_files
-                from toolkit.publish.feed import load_articles, write_feed
+                from toolkit.publish.feed import feed_articles, write_feed
 
-                feed = write_feed(root, channel, load_articles(episode_files(root)))
+                articles = feed_articles(root, episode_files(root), heads)
+                feed = write_feed(root, channel, articles)
                 if feed is not None:
                     click.echo(f"feed: {feed}")
                     written.append(Path(feed).name)

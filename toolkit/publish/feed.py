@@ -14,9 +14,11 @@ podcast:chapters, podcast:transcript) go through feedgen's extension mechanism.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from feedgen.util import xml_elem
 from toolkit.channel import Channel, channel_file
 from toolkit.errors import ConfigError, InputError
 from toolkit.files import read_text, write_all_atomic
+from toolkit.outputs.kits import MANIFEST_DIR, EpisodeHead
 from toolkit.publish.kit import audio_length_ms, kit_audio
 from toolkit.publish.notes import summary_of
 from toolkit.text.article import Article, load_article
@@ -280,3 +283,61 @@ def load_articles(paths: list[Path]) -> list[Article]:
         except InputError:
             continue
     return articles
+
+
+# What the feed takes from each episode file, kept between builds beside the manifests,
+# by file name: [the file's digest, title, number, slug, date, summary].
+FEED_ARTICLES = "_feed-articles.json"
+
+
+def feed_articles(
+    root: Path, paths: list[Path], heads: Mapping[Path, EpisodeHead | None]
+) -> list[Article]:
+    """load_articles for the feed of a build, which has read every episode's head: an
+    episode file whose digest is the one the last feed was made from is not parsed again,
+    its title, number, slug, date and summary are taken from then (an Article with only
+    those). One changed episode in a catalogue of hundreds costs one parse, not hundreds."""
+    cache = root / MANIFEST_DIR / FEED_ARTICLES
+    known = _read_feed_articles(cache)
+    kept: dict[str, list[object]] = {}
+    articles = []
+    for path in paths:
+        head = heads.get(path)
+        digest = head.digest if head is not None else ""
+        row = known.get(path.name)
+        article = _article_of(path, row) if digest and row and row[0] == digest else None
+        if article is None:
+            try:
+                article = load_article(path)
+            except InputError:
+                continue
+            row = [digest, article.title, article.number, article.slug, article.date]
+            row.append(summary_of(article))
+        articles.append(article)
+        if digest and row is not None:
+            kept[path.name] = row
+    if kept != known:
+        doc = {"format": 1, "articles": kept}
+        write_all_atomic({cache: json.dumps(doc, ensure_ascii=False, indent=0) + "\n"})
+    return articles
+
+
+def _read_feed_articles(path: Path) -> dict[str, list[object]]:
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    rows = doc.get("articles") if isinstance(doc, dict) and doc.get("format") == 1 else None
+    return dict(rows) if isinstance(rows, dict) else {}
+
+
+def _article_of(path: Path, row: object) -> Article | None:
+    """The feed's Article from a kept row, None for a row this version did not write."""
+    if not isinstance(row, list) or len(row) != 6:
+        return None
+    _, title, number, slug, date, summary = row
+    if not (isinstance(title, str) and isinstance(slug, str) and isinstance(summary, str)):
+        return None
+    if type(number) is not int or not (date is None or isinstance(date, str)):
+        return None
+    return Article(title, number, slug, None, (), str(path), date=date, summary=summary)
