@@ -80,3 +80,20 @@ def sample_channel(tmp_path: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner(mix_stderr=False)
+
+
+@pytest.fixture
+def parsed_articles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The file names the article parser is given from here on in the test (a spy on it):
+    what a build read in full."""
+    import toolkit.text.article as article_module
+
+    parsed: list[str] = []
+    real = article_module.parse_article
+
+    def spy(text: str, path: str) -> article_module.Article:
+        parsed.append(Path(path).name)
+        return real(text, path)
+
+    monkeypatch.setattr(article_module, "parse_article", spy)
+    return parsed

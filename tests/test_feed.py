@@ -244,13 +244,11 @@ def test_feed_settings_are_checked(setting: str, message: str) -> None:
 
 
 def test_a_build_parses_only_the_episodes_that_changed_for_the_feed(
-    feed_channel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    feed_channel: Path, tmp_path: Path, parsed_articles: list[str]
 ) -> None:
     """The feed needs every episode's title, date and summary: what it took from an
     unchanged episode file is kept in build/.cache/, so editing one episode parses that
     one alone, and the feed is the one a build from scratch makes."""
-    import toolkit.text.article as article_module
-
     copy = tmp_path / "copy"
     shutil.copytree(feed_channel, copy)
     runner = CliRunner(mix_stderr=False)
@@ -259,20 +257,12 @@ def test_a_build_parses_only_the_episodes_that_changed_for_the_feed(
     assert (copy / "build" / ".cache" / "kits" / "_feed-articles.json").is_file()
     episode = copy / "episodes" / "002-the-orchard-wall.md"
     episode.write_text(TWO.replace("An old wall", "A crooked old wall"), encoding="utf-8")
-    parsed: list[str] = []
-    real = article_module.parse_article
-
-    def spy(text: str, path: str) -> article_module.Article:
-        parsed.append(Path(path).name)
-        return real(text, path)
-
-    monkeypatch.setattr(article_module, "parse_article", spy)
+    parsed_articles.clear()
     result = runner.invoke(cli, ["-C", str(copy), "build", "2"])
     assert result.exit_code == 0, result.stderr
-    assert set(parsed) == {"002-the-orchard-wall.md"}  # the build's, and the feed's
+    assert set(parsed_articles) == {"002-the-orchard-wall.md"}  # the build's, and the feed's
     feed = (copy / "build" / "feed.xml").read_bytes()
     assert b"A crooked old wall ran along the orchard" in feed
-    monkeypatch.undo()
     articles = [load_article(p) for p in sorted((copy / "episodes").glob("00*.md"))]
     (copy / "build" / "feed.xml").unlink()
     write_feed(copy, load_channel(copy), articles)

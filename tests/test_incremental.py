@@ -355,21 +355,13 @@ def test_an_incremental_kit_equals_one_from_scratch(
 
 
 def test_one_episode_never_parses_the_others(
-    runner: CliRunner, channel: Path, write_episode: Write, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, channel: Path, write_episode: Write, parsed_articles: list[str]
 ) -> None:
-    # A third episode with a body nobody should read, and a spy on the article parser.
+    # A third episode with a body nobody should read (the parser is spied on).
     broken = write_episode("003-the-wreck.md", "## \n\n" * 10, title="The Wreck", number=3)
     broken.write_bytes(broken.read_bytes() + b"\n\n" + "\u0000".encode() * 3)
-    parsed: list[str] = []
-    real = article_module.parse_article
-
-    def spy(text: str, path: str) -> article_module.Article:
-        parsed.append(Path(path).name)
-        return real(text, path)
-
-    monkeypatch.setattr(article_module, "parse_article", spy)
     result = build(runner, channel, "2")
-    assert parsed == ["002-the-storm.md"]
+    assert parsed_articles == ["002-the-storm.md"]
     assert rebuilt(result) == ["the-storm"]
 
 

@@ -18,17 +18,18 @@ from toolkit.files import write_all_atomic
 from toolkit.handoff.kit import Placed, compose_handoff_files, place_handoff
 from toolkit.outputs.chapters import compose_podcast_json, compose_youtube
 from toolkit.outputs.kits import BUILD_DIR as BUILD_DIR
+from toolkit.outputs.kits import (
+    CATALOGUE_ROWS,
+    forget_kit,
+    kit_inputs,
+    read_kept_rows,
+    record_kit,
+    timing_stamp,
+    write_kept_rows,
+)
 from toolkit.outputs.kits import EPISODES_DIR as EPISODES_DIR
 from toolkit.outputs.kits import check_unique as check_unique
 from toolkit.outputs.kits import episode_files as episode_files
-from toolkit.outputs.kits import (
-    forget_kit,
-    kit_inputs,
-    read_catalogue_rows,
-    record_kit,
-    timing_stamp,
-    write_catalogue_rows,
-)
 from toolkit.outputs.kits import select_episodes as select_episodes
 from toolkit.outputs.page import (
     CatalogueEntry,
@@ -323,7 +324,7 @@ def write_catalogue(root: Path, channel: Channel, slugs: set[str]) -> Path:
     entries = []
     # A row whose timing.json is as it was when the last catalogue was made is taken from
     # then; only the kits built (or changed) since are read again.
-    known = read_catalogue_rows(root)
+    known = read_kept_rows(root, CATALOGUE_ROWS)
     rows: dict[str, tuple[str, list[object]]] = {}
     for timing in sorted((root / BUILD_DIR).glob("*/timing.json")):
         slug = timing.parent.name
@@ -338,7 +339,7 @@ def write_catalogue(root: Path, channel: Channel, slugs: set[str]) -> Path:
         rows[slug] = (stamp, [getattr(entry, f.name) for f in fields(CatalogueEntry)])
     target = root / BUILD_DIR / "index.html"
     write_all_atomic({target: compose_catalogue(channel, entries)})
-    write_catalogue_rows(root, rows)
+    write_kept_rows(root, CATALOGUE_ROWS, rows)
     return target
 
 

@@ -473,27 +473,31 @@ def timing_stamp(path: Path) -> str:
     return _media_digest(path)
 
 
-def read_catalogue_rows(root: Path) -> dict[str, tuple[str, list[object]]]:
-    """The catalogue's rows as the last catalogue build read them, by slug: the stamp of
-    the timing.json each was read from and its values. Empty when there is no such file
-    or it is not one this version wrote: the rows are then read from the kits again."""
+def read_kept_rows(root: Path, name: str) -> dict[str, tuple[str, list[object]]]:
+    """Rows a build kept in build/.cache/kits/NAME (write_kept_rows), by key: the stamp or
+    digest of the file each was read from, and its values. Empty when there is no such
+    file or it is not one this version wrote: the rows are then read from their files
+    again. The catalogue keeps its rows (CATALOGUE_ROWS) by kit, from each timing.json;
+    the feed its episodes' (toolkit.publish.feed) by episode file."""
     try:
-        doc = json.loads((root / MANIFEST_DIR / CATALOGUE_ROWS).read_text("utf-8"))
+        doc = json.loads((root / MANIFEST_DIR / name).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     rows = doc.get("rows") if isinstance(doc, dict) and doc.get("format") == 1 else None
     if not isinstance(rows, dict):
         return {}
     return {
-        slug: (row[0], row[1:])
-        for slug, row in rows.items()
+        key: (row[0], row[1:])
+        for key, row in rows.items()
         if isinstance(row, list) and row and isinstance(row[0], str)
     }
 
 
-def write_catalogue_rows(root: Path, rows: Mapping[str, tuple[str, Sequence[object]]]) -> None:
-    """Keep the rows the catalogue was made from, so the next catalogue build reads only the
-    timing.json files that changed since (see read_catalogue_rows)."""
-    doc = {"format": 1, "rows": {slug: [stamp, *row] for slug, (stamp, row) in rows.items()}}
+def write_kept_rows(
+    root: Path, name: str, rows: Mapping[str, tuple[str, Sequence[object]]]
+) -> None:
+    """Keep rows made from files, so the next build reads only the files that changed
+    since (see read_kept_rows)."""
+    doc = {"format": 1, "rows": {key: [stamp, *row] for key, (stamp, row) in rows.items()}}
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
-    write_all_atomic({root / MANIFEST_DIR / CATALOGUE_ROWS: text})
+    write_all_atomic({root / MANIFEST_DIR / name: text})

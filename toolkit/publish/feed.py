@@ -14,7 +14,6 @@ podcast:chapters, podcast:transcript) go through feedgen's extension mechanism.
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import re
 import uuid
@@ -31,7 +30,7 @@ from feedgen.util import xml_elem
 from toolkit.channel import Channel, channel_file
 from toolkit.errors import ConfigError, InputError
 from toolkit.files import read_text, write_all_atomic
-from toolkit.outputs.kits import MANIFEST_DIR, EpisodeHead
+from toolkit.outputs.kits import EpisodeHead, read_kept_rows, write_kept_rows
 from toolkit.publish.kit import audio_length_ms, kit_audio
 from toolkit.publish.notes import summary_of
 from toolkit.text.article import Article, load_article
@@ -285,8 +284,9 @@ def load_articles(paths: list[Path]) -> list[Article]:
     return articles
 
 
-# What the feed takes from each episode file, kept between builds beside the manifests,
-# by file name: [the file's digest, title, number, slug, date, summary].
+# What the feed takes from each episode file, kept between builds beside the manifests
+# (toolkit.outputs.kits.write_kept_rows), by file name: the file's digest, then its
+# title, number, slug, date and summary.
 FEED_ARTICLES = "_feed-articles.json"
 
 
@@ -297,45 +297,34 @@ def feed_articles(
     episode file whose digest is the one the last feed was made from is not parsed again,
     its title, number, slug, date and summary are taken from then (an Article with only
     those). One changed episode in a catalogue of hundreds costs one parse, not hundreds."""
-    cache = root / MANIFEST_DIR / FEED_ARTICLES
-    known = _read_feed_articles(cache)
-    kept: dict[str, list[object]] = {}
+    known = read_kept_rows(root, FEED_ARTICLES)
+    kept: dict[str, tuple[str, list[object]]] = {}
     articles = []
     for path in paths:
         head = heads.get(path)
         digest = head.digest if head is not None else ""
-        row = known.get(path.name)
-        article = _article_of(path, row) if digest and row and row[0] == digest else None
+        digest_then, values = known.get(path.name, ("", []))
+        article = _article_of(path, values) if digest and digest == digest_then else None
         if article is None:
             try:
                 article = load_article(path)
             except InputError:
                 continue
-            row = [digest, article.title, article.number, article.slug, article.date]
-            row.append(summary_of(article))
+            values = [article.title, article.number, article.slug, article.date]
+            values.append(summary_of(article))
         articles.append(article)
-        if digest and row is not None:
-            kept[path.name] = row
+        if digest:
+            kept[path.name] = (digest, values)
     if kept != known:
-        doc = {"format": 1, "articles": kept}
-        write_all_atomic({cache: json.dumps(doc, ensure_ascii=False, indent=0) + "\n"})
+        write_kept_rows(root, FEED_ARTICLES, kept)
     return articles
 
 
-def _read_feed_articles(path: Path) -> dict[str, list[object]]:
-    try:
-        doc = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    rows = doc.get("articles") if isinstance(doc, dict) and doc.get("format") == 1 else None
-    return dict(rows) if isinstance(rows, dict) else {}
-
-
-def _article_of(path: Path, row: object) -> Article | None:
-    """The feed's Article from a kept row, None for a row this version did not write."""
-    if not isinstance(row, list) or len(row) != 6:
+def _article_of(path: Path, values: list[object]) -> Article | None:
+    """The feed's Article from kept values, None for values this version did not write."""
+    if len(values) != 5:
         return None
-    _, title, number, slug, date, summary = row
+    title, number, slug, date, summary = values
     if not (isinstance(title, str) and isinstance(slug, str) and isinstance(summary, str)):
         return None
     if type(number) is not int or not (date is None or isinstance(date, str)):
