@@ -2,14 +2,17 @@
 
 1. A cold no-audio build of the samples through the CLI (a fresh process each time, so
    importing OpenTimelineIO is counted) with the hand-off files against the same build
-   with them switched off (target: under 5%); the same in one warm process; the
-   composition alone; and the import on its own.
+   with them switched off (target: under 5%), in seconds and, where valgrind is installed,
+   in instructions (which the machine's load does not change); the same in one warm
+   process; the composition alone; and the import on its own.
 2. The music bed's cost on an audio build: the mix alone (decoding the theme included) on
    one sample's real narration (espeak voice), against that narration's MP3 encode.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +20,7 @@ import tempfile
 import time
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +72,69 @@ def compare_builds(
     return with_s, without_s
 
 
-def bench_handoff_files(tmp: Path, repeat: int = 5) -> dict[str, float]:
+def count_instructions(code: str, folder: Path, *args: str) -> int | None:
+    """Instructions the CPU runs for `code` run as in `run_from_scratch`, counted by valgrind
+    (cachegrind, no cache simulation); None where valgrind is not installed.
+
+    A count does not depend on what else the machine is doing, unlike seconds: on a shared
+    machine two runs of the same build differ by 10 to 30% in wall and CPU time, more than
+    the few percent these comparisons look for, while two counts of it differ by well
+    under 0.1% (a fixed hash seed, so sets and dictionaries iterate alike)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    shutil.rmtree(folder / "build")
+    (folder / "build").mkdir()
+    done = subprocess.run(
+        [
+            valgrind,
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            code,
+            "-C",
+            str(folder),
+            *args,
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if found is None:
+        raise RuntimeError(f"valgrind printed no instruction count: {done.stderr[-300:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def compare_instructions(
+    with_code: str, without_code: str, folder: Path, *args: str
+) -> tuple[int, int] | None:
+    """count_instructions of each (one run each: counts repeat), or None without valgrind.
+    Run after the build has run once, so both find the compiled templates in the cache."""
+    with_count = count_instructions(with_code, folder, *args)
+    without_count = count_instructions(without_code, folder, *args)
+    if with_count is None or without_count is None:
+        return None
+    return with_count, without_count
+
+
+def instructions_line(counts: tuple[int, int] | None) -> str:
+    """How a comparison of instruction counts is printed."""
+    if counts is None:
+        return "instructions: not counted (valgrind is not installed)"
+    with_count, without_count = counts
+    added = 100 * (with_count - without_count) / without_count
+    return (
+        f"instructions (valgrind, independent of the machine's load): "
+        f"{with_count / 1e9:.3f} G against {without_count / 1e9:.3f} G ({added:+.1f}%)"
+    )
+
+
+def bench_handoff_files(tmp: Path, repeat: int = 5) -> dict[str, Any]:
     from toolkit.build import episode_files, plan_episode
     from toolkit.channel import load_channel
     from toolkit.handoff.kit import compose_handoff_files
@@ -79,6 +145,7 @@ def bench_handoff_files(tmp: Path, repeat: int = 5) -> dict[str, float]:
     with_s, without_s = compare_builds(
         _WITH, _WITHOUT, folder, "build", "--no-audio", repeat=repeat
     )
+    counts = compare_instructions(_WITH, _WITHOUT, folder, "build", "--no-audio")
     import pytest
 
     import toolkit.build
@@ -121,6 +188,7 @@ def bench_handoff_files(tmp: Path, repeat: int = 5) -> dict[str, float]:
         "in_without": in_without,
         "compose": compose_s,
         "import_otio": otio_s - python_s,
+        "instructions": counts,
     }
 
 
@@ -194,6 +262,7 @@ def main() -> None:
             f"  the same builds in one warm process: {files['in_with']:.2f} s against "
             f"{files['in_without']:.2f} s ({added:+.1f}%)"
         )
+        print(f"  the cold CLI builds in {instructions_line(files['instructions'])}")
         cold = bench_handoff_audio(tmp)
         added = 100 * (cold["with"] - cold["without"]) / cold["without"]
         print(
