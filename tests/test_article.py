@@ -88,6 +88,22 @@ def test_invalid_yaml_names_the_file_line(front: str, line: int) -> None:
     assert str(exc).startswith(f"{PATH}:{line}: front matter is not valid YAML")
 
 
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("title: T\nnumber: 1\ndate: 2026-02-30\n", 4),
+        ("title: T\nnumber: 1\nsources:\n  - a\nupdated: 2026-13-01 10:00:00\n", 6),
+    ],
+    ids=["plain", "yaml"],
+)
+def test_a_date_that_does_not_exist_names_its_line(front: str, line: int) -> None:
+    """YAML reads a value shaped like a date as one and datetime refuses a day that does
+    not exist: one clear line about it, not a crash."""
+    exc = error_of(f"---\n{front}---\nText.\n")
+    assert (exc.path, exc.line) == (PATH, line)
+    assert "is not a date" in str(exc) and "YYYY-MM-DD" in str(exc)
+
+
 def test_front_matter_that_is_not_a_mapping() -> None:
     exc = error_of("---\n- a list\n- of things\n---\nText.\n")
     assert exc.path == PATH and exc.line is not None

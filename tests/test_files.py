@@ -53,6 +53,25 @@ def test_write_atomic_writes_a_readable_file(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o444 == 0o444
 
 
+def test_a_temporary_name_already_taken_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Temporary names count up per process; one a killed process of the same number left
+    behind is not written through: the write takes another name and the old file stays."""
+    import toolkit.files
+
+    monkeypatch.setattr(toolkit.files, "_TEMP_NUMBERS", iter([7, 8]))
+    left = tmp_path / f".out.txt.{os.getpid()}-7.tmp"
+    left.write_text("someone else's", encoding="utf-8")
+    write_atomic(tmp_path / "out.txt", "mine")
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "mine"
+    assert left.read_text(encoding="utf-8") == "someone else's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [left.name, "out.txt"]
+    write_atomic(tmp_path / "out.txt", "again")  # the next number is free
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "again"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [left.name, "out.txt"]
+
+
 def test_failed_rename_keeps_old_content_and_leaves_no_temp_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -36,8 +35,6 @@ from toolkit.outputs.manifest import (
     is_current,
     make_manifest,
     parse_manifest,
-    scan_front_matter,
-    scanned_number,
 )
 from toolkit.outputs.page import CatalogueEntry, read_catalogue_entry
 from toolkit.timing.cue import _best_breaks, _best_breaks_known, break_cost
@@ -94,39 +91,6 @@ def test_current_needs_the_same_inputs_and_every_output_at_its_size() -> None:
         "episode",
         "recording",
     )
-
-
-values = st.text(st.sampled_from("ab-9 0:#'\"\\[]{}|>&*!%@`,?.\t"), max_size=12)
-
-
-@settings(deadline=None)
-@given(st.sampled_from(["slug", "number", "recording", "title"]), values, values)
-def test_the_front_matter_scan_agrees_with_yaml(key: str, value: str, other: str) -> None:
-    """Whatever the scan says it read exactly, YAML reads the same way."""
-    text = f"---\ntitle: x\n{key}: {value}\nvoice: {other}\n---\nbody\n"
-    scan = scan_front_matter(text, frozenset({"slug", "number", "recording"}))
-    if not scan.exact or key not in scan.fields:
-        return
-    try:
-        data = yaml.safe_load(text.split("---\n")[1])
-    except yaml.YAMLError:
-        return  # another line is broken: building the episode reports it
-    parsed = data[key]
-    if isinstance(parsed, str):
-        assert scan.fields[key] == parsed
-    elif isinstance(parsed, int) and not isinstance(parsed, bool):
-        assert scanned_number(scan.fields[key]) in (parsed, None)
-
-
-def test_the_scan_reads_plain_and_quoted_values() -> None:
-    text = "---\ntitle: 'A: B'\nnumber: 12\nslug: \"the-lamp\"\nrecording: take 2.wav  # x\n---\n"
-    scan = scan_front_matter(text, frozenset({"number", "slug", "recording"}))
-    assert scan.exact
-    assert dict(scan.fields) == {"number": "12", "slug": "the-lamp", "recording": "take 2.wav"}
-    assert not scan_front_matter("---\nslug: [a]\n---\n", frozenset({"slug"})).exact
-    assert not scan_front_matter("---\nslug: a\nslug: b\n---\n", frozenset({"slug"})).exact
-    assert not scan_front_matter("---\nslug: a\n", frozenset({"slug"})).exact  # not closed
-    assert scanned_number("010") is None  # YAML 1.1 reads it as octal: ask YAML
 
 
 # --- building ------------------------------------------------------------------------------

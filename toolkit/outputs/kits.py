@@ -31,9 +31,8 @@ from toolkit.outputs.manifest import (
     is_current,
     make_manifest,
     parse_manifest,
-    scan_front_matter,
-    scanned_number,
 )
+from toolkit.text.frontmatter import scan_front_matter, scanned_number
 
 EPISODES_DIR = "episodes"
 BUILD_DIR = "build"

@@ -11,16 +11,14 @@ Guarantees:
 - A kit is current only when every input digest is the same (no input added or removed)
   and every file the kit wrote is still there with the size it had.
 
-Also here: `scan_front_matter`, a cheap reading of the front matter's plain `key: value`
-lines (number, slug, recording ...) without a YAML parser or the Markdown body, for the
-uniqueness check and the manifest; it says when a line needs the real parser.
+(The front matter's plain lines that the uniqueness check and the manifests read come from
+`toolkit.text.frontmatter.scan_front_matter`.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -92,67 +90,3 @@ def is_current(
     if old is None or changed_inputs(old, inputs):
         return False
     return all(sizes.get(name) == size for name, size in old.outputs)
-
-
-# --- the front matter, cheaply ------------------------------------------------------------
-
-_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
-_PLAIN = re.compile(r"^[^\s'\"\[\]{}|>&*!%@`#,?:-][^#]*?$|^-[^\s#][^#]*?$")
-_INT = re.compile(r"^(?:0|[1-9][0-9]*)$")
-
-
-@dataclass(frozen=True)
-class FrontMatterScan:
-    fields: Mapping[str, str]  # the plain top-level values, unquoted
-    exact: bool  # False: some line needs the YAML parser to be read right
-
-
-def _plain_value(raw: str) -> str | None:
-    """A value as YAML reads it, for plain and simply quoted scalars; None otherwise."""
-    if len(raw) >= 2 and raw[0] == raw[-1] == "'" and "'" not in raw[1:-1]:
-        return raw[1:-1]
-    if len(raw) >= 2 and raw[0] == raw[-1] == '"' and not any(c in raw[1:-1] for c in '"\\'):
-        return raw[1:-1]
-    if " #" in raw or "\t#" in raw:
-        raw = re.split(r"[ \t]#", raw, maxsplit=1)[0].rstrip()
-    if not raw or not _PLAIN.match(raw) or ": " in raw:
-        return None
-    return raw
-
-
-def scan_front_matter(text: str, keys: frozenset[str]) -> FrontMatterScan:
-    """The plain values of `keys` in the front matter block (between the first line "---"
-    and the next "---" or "..."), reading nothing else. `exact` is False when a line of
-    one of those keys is not a plain one-line value (a list, a block, an escape, a key
-    given twice) or the block is not closed: then parse it with YAML."""
-    if not text.startswith("---"):
-        return FrontMatterScan({}, True)
-    found: dict[str, str] = {}
-    exact = True
-    lines = iter(text.split("\n", 400))
-    first = next(lines)
-    if first.strip() != "---":
-        return FrontMatterScan({}, True)
-    closed = False
-    for line in lines:
-        if line.strip() in ("---", "..."):
-            closed = True
-            break
-        if line[:1] in ("'", '"', "{", "?"):
-            exact = False  # a quoted or complex key: could be any of them
-            continue
-        match = _KEY_LINE.match(line)
-        if match is None or match.group(1) not in keys:
-            continue
-        key = match.group(1)
-        value = _plain_value(match.group(2) or "")
-        if value is None or key in found:
-            exact = False
-            continue
-        found[key] = value
-    return FrontMatterScan(found, exact and closed)
-
-
-def scanned_number(value: str | None) -> int | None:
-    """A plain front matter number (YAML would read "010" otherwise: not plain)."""
-    return int(value) if value is not None and _INT.match(value) else None
