@@ -8,6 +8,7 @@ what an earlier build wrote.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import logging
 import math
@@ -307,11 +308,12 @@ def remove_stale_temps(folder: Path) -> int:
     removed = 0
     if not folder.is_dir():
         return 0
+    # Names as plain strings (as is_temp_name checks them): every build walks every kit.
     for dirpath, _dirs, names in os.walk(folder):
         for name in names:
-            path = Path(dirpath, name)
-            if is_temp_name(path):
-                path.unlink(missing_ok=True)
+            if name[:1] == "." and name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(dirpath, name))
                 removed += 1
     return removed
 

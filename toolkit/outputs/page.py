@@ -275,11 +275,17 @@ def _span_title(start_ms: int, end_ms: int) -> str:
     return f"{stamp(start_ms)} to {stamp(end_ms)}"
 
 
-@cache
-def _first_hour_stamps() -> tuple[str, ...]:
-    """stamp() of each tenth of a second in the first hour, by tenths: "0:00.0" to "59:59.9"
-    (made once: the cues of a page need two each)."""
-    return tuple(f"{minutes}:{tenths}" for minutes in range(60) for tenths in _SECONDS_AND_TENTHS)
+class _FirstHourStamps(dict[int, str]):
+    """stamp() of a tenth of a second in the first hour, by tenths: "0:00.0" to "59:59.9",
+    each made the first time it is asked for and kept (the cues of a page need two each,
+    and a catalogue's pages ask for the same ones again)."""
+
+    def __missing__(self, tenths: int) -> str:
+        text = self[tenths] = f"{tenths // 600}:{_SECONDS_AND_TENTHS[tenths % 600]}"
+        return text
+
+
+_FIRST_HOUR_STAMPS = _FirstHourStamps()
 
 
 def _cue_spans(timeline: Timeline, low_cues: Set[int]) -> list[str]:
@@ -291,7 +297,7 @@ def _cue_spans(timeline: Timeline, low_cues: Set[int]) -> list[str]:
     escaped in one go, joined by one; the rest is numbers and fixed markup."""
     cues = timeline.cues
     texts = _html_text("\n".join(one_line_texts(cues))).split("\n") if cues else []
-    stamps = _first_hour_stamps()
+    stamps = _FIRST_HOUR_STAMPS
     spans = [
         f'<span class="cue" id="cue-{i}" data-start="{start}" data-end="{end}" '
         + (
