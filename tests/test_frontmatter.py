@@ -59,7 +59,19 @@ usual_lines = st.one_of(
     ),
     st.sampled_from(["# a note", ""]),
 )
-blocks = st.one_of(st.lists(lines, max_size=6), st.lists(usual_lines, max_size=6))
+# Any printable character (and a few spaces and breaks that are not YAML's) anywhere.
+_ANY = "".join(chr(c) for c in range(0x20, 0x7F)) + "\té\u00a0\u2028\x85\ufeff\u3000"
+any_values = st.text(st.sampled_from(_ANY), max_size=14)
+any_lines = st.one_of(
+    st.builds(lambda k, v: f"{k}: {v}", st.one_of(keys, any_values), any_values),
+    st.builds(lambda v: f"  {v}", any_values),
+    any_values,
+)
+blocks = st.one_of(
+    st.lists(lines, max_size=6),
+    st.lists(usual_lines, max_size=6),
+    st.lists(any_lines, max_size=5),
+)
 
 
 def _yaml(block: list[str]) -> object:
@@ -101,6 +113,8 @@ def test_the_head_scan_agrees_with_yaml(block: list[str]) -> None:
 @given(blocks)
 @example(["title: 'A: B'", "number: 12", "date: 2026-03-01", "source: a/b.txt  # where"])
 @example(["on: x"])  # YAML reads the key as True
+@example(["\u3000"])  # not a blank line to YAML: a text, not a mapping
+@example(["title: a\u3000 # note"])  # YAML keeps the ideographic space
 @example(["title: x", "slug: abc", "  def"])
 def test_the_plain_reading_is_what_yaml_reads(block: list[str]) -> None:
     plain = plain_front_matter(block)

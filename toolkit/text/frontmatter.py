@@ -58,7 +58,7 @@ def _plain_value(raw: str) -> str | None:
     if len(raw) >= 2 and raw[0] == raw[-1] == '"' and not any(c in raw[1:-1] for c in '"\\'):
         return raw[1:-1]
     if " #" in raw or "\t#" in raw:
-        raw = re.split(r"[ \t]#", raw, maxsplit=1)[0].rstrip()
+        raw = re.split(r"[ \t]#", raw, maxsplit=1)[0].rstrip(" \t")
     if not raw or not _PLAIN.match(raw) or ": " in raw or raw.endswith(":"):
         return None
     return raw
@@ -93,7 +93,7 @@ def plain_front_matter(block: Sequence[str]) -> dict[str, object] | None:
     for line in block:
         if _NOT_PLAIN_CHARACTER.search(line):
             return None
-        if not line.strip() or line[0] == "#":
+        if not line.strip(" ") or line[0] == "#":  # YAML's blanks: spaces (tabs refused)
             continue
         match = _KEY_LINE.match(line)
         if match is None:
@@ -134,7 +134,7 @@ def scan_front_matter(text: str, keys: frozenset[str]) -> FrontMatterScan:
             continue
         match = _KEY_LINE.match(line)
         if match is None:
-            if line.strip() and (wanted or not seen or _OPENS.search(line)):
+            if line.strip(" \t") and (wanted or not seen or _OPENS.search(line)):
                 # Going on with one of the keys, or what could open a quoted value or a
                 # bracket running on over lines that look like keys: YAML must say.
                 exact = False
