@@ -234,16 +234,20 @@ def check_unique(root: Path, heads: Mapping[Path, EpisodeHead | None] | None = N
 def toolkit_digest() -> str:
     """The toolkit's own code and data (every file of the package): a change to any of
     them, not only a new version number, builds every kit again."""
-    package = Path(__file__).resolve().parent.parent
+    package = str(Path(__file__).resolve().parent.parent)
     parts: list[bytes] = []
+    # Plain strings, not paths: every build process works this out (some 200 files).
     for dirpath, dirs, names in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        folder = os.path.relpath(dirpath, package).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
         for name in sorted(names):
             if name.endswith((".pyc", ".pyo")) or name.startswith("."):
                 continue
-            path = Path(dirpath, name)
-            parts.append(path.relative_to(package).as_posix().encode("utf-8"))
-            parts.append(digest_bytes(path.read_bytes()).encode("ascii"))
+            with open(os.path.join(dirpath, name), "rb") as handle:
+                data = handle.read()
+            parts.append(f"{prefix}{name}".encode())
+            parts.append(digest_bytes(data).encode("ascii"))
     return digest_bytes(b"\n".join(parts))
 
 
