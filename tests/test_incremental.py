@@ -26,6 +26,7 @@ import toolkit.build as build_module
 import toolkit.text.article as article_module
 from toolkit.channel import SubtitleRules, load_channel
 from toolkit.cli import cli
+from toolkit.errors import EpisodeError
 from toolkit.outputs import kits
 from toolkit.outputs.manifest import (
     Manifest,
@@ -345,6 +346,26 @@ def test_numbers_and_slugs_still_unique(
     assert kits.read_head(clash).number is None  # not a plain number: YAML reads a string
     clash.write_text("---\ntitle: W\nnumber: [1\n---\nText.\n", encoding="utf-8")
     build(runner, channel, "1")  # unreadable front matter: only its own build fails
+
+
+def test_an_impossible_date_in_a_head_read_by_yaml_is_that_episodes_error(
+    runner: CliRunner, channel: Path, write_episode: Write
+) -> None:
+    """A head the plain scan leaves to YAML (a slug over two lines) with a date that does
+    not exist: the other episodes build, and this one says which line is wrong."""
+    odd = write_episode("003-the-wreck.md", BODY, title="The Wreck", number=3)
+    text = odd.read_text(encoding="utf-8")
+    odd.write_text(
+        text.replace("number: 3\n", "number: 3\nslug: the\n  wreck\ndate: 2026-02-30\n"),
+        encoding="utf-8",
+    )
+    with pytest.raises(EpisodeError, match="2026-02-30 is not a date"):
+        kits.read_head(odd)
+    build(runner, channel, "1")
+    result = runner.invoke(cli, ["-C", str(channel), "build", "--no-audio"])
+    assert result.exit_code == 1
+    assert "003-the-wreck.md:6: 2026-02-30 is not a date" in result.stderr
+    assert "a bug in toolkit" not in result.stderr
 
 
 def test_a_manifest_the_build_writes_again_is_read_again(

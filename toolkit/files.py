@@ -188,18 +188,6 @@ def _json_into(value: Any, newline: str, out: list[str]) -> None:
 TEMP_SUFFIX = ".tmp"
 
 
-def temp_name(path: Path) -> Path:
-    """A unique temporary name beside `path` (".NAME.XXXX.tmp"), created empty."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    os.close(fd)
-    return Path(tmp)
-
-
-def is_temp_name(path: Path) -> bool:
-    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)
-
-
 # Temporary names of this process: ".NAME.<pid>-<n>.tmp", n counting up (see _create_temp).
 _TEMP_NUMBERS = count()
 _TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -218,6 +206,19 @@ def _create_temp(path: Path) -> tuple[int, str]:
         return os.open(name, _TEMP_FLAGS, 0o600), name
     except FileExistsError:
         return tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+
+
+def temp_name(path: Path) -> Path:
+    """A unique temporary name beside `path` (".NAME.<pid>-<n>.tmp"), created empty."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = _create_temp(path)
+    os.close(fd)
+    return Path(tmp)
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether a file name is one of the temporary names above."""
+    return name[:1] == "." and name.endswith(TEMP_SUFFIX)
 
 
 def stage(path: Path, data: bytes | str, *, durable: bool = True) -> Path:
@@ -308,10 +309,10 @@ def remove_stale_temps(folder: Path) -> int:
     removed = 0
     if not folder.is_dir():
         return 0
-    # Names as plain strings (as is_temp_name checks them): every build walks every kit.
+    # Names as plain strings, not paths: every build walks every kit.
     for dirpath, _dirs, names in os.walk(folder):
         for name in names:
-            if name[:1] == "." and name.endswith(TEMP_SUFFIX):
+            if is_temp_name(name):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(os.path.join(dirpath, name))
                 removed += 1

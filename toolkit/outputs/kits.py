@@ -32,7 +32,7 @@ from toolkit.outputs.manifest import (
     make_manifest,
     parse_manifest,
 )
-from toolkit.text.frontmatter import scan_front_matter, scanned_number
+from toolkit.text.frontmatter import scan_front_matter, scanned_number, split_front_matter
 
 EPISODES_DIR = "episodes"
 BUILD_DIR = "build"
@@ -152,7 +152,7 @@ def read_head(path: Path) -> EpisodeHead:
     fields: Mapping[str, object] = scan.fields
     plain_number = "number" not in fields or scanned_number(str(fields["number"])) is not None
     if not (scan.exact and plain_number):
-        fields = _parse_front_matter(text, path)
+        fields = split_front_matter(text, str(path))[0]  # YAML, for what the scan cannot read
     value = fields.get("number")
     if isinstance(value, str):
         value = scanned_number(value)
@@ -170,22 +170,6 @@ def read_head(path: Path) -> EpisodeHead:
         recording if isinstance(recording, str) else None,
         digest_bytes(raw) if raw else "",
     )
-
-
-def _parse_front_matter(text: str, path: Path) -> Mapping[str, object]:
-    import yaml  # only for front matter the plain scan cannot read exactly
-
-    lines = text.split("\n")
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            break
-    else:
-        raise EpisodeError("front matter is not closed", path=path, line=1)
-    try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError as exc:
-        raise EpisodeError("front matter is not valid YAML", path=path) from exc
-    return data if isinstance(data, dict) else {}
 
 
 def episode_heads(root: Path) -> dict[Path, EpisodeHead | None]:

@@ -2,8 +2,8 @@
 
 Headings start sections, image syntax marks a caption (a visual cue, never narrated),
 everything else is narrated. A real Markdown parser (markdown-it-py) reads the body.
-Front matter of plain `key: value` lines is read without PyYAML
-(toolkit.text.frontmatter, which reads it exactly as YAML does); any other is YAML's.
+The front matter is read by toolkit.text.frontmatter (plain `key: value` lines without
+PyYAML, exactly as YAML reads them; any other by YAML).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from markdown_it.token import Token as MdToken
 
 from toolkit.errors import EpisodeError
 from toolkit.files import read_text
-from toolkit.text.frontmatter import plain_front_matter
+from toolkit.text.frontmatter import split_front_matter as split_front_matter
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -106,87 +106,6 @@ def _parse_blocks(body: str, env: dict[str, Any]) -> list[MdToken]:
 # The characters at which a CommonMark inline rule can start (escape, code span, emphasis,
 # link, image, autolink, inline HTML, entity); text without them is one run of plain text.
 _INLINE_MARKS = re.compile(r"[\\`*_\[!<&]")
-
-
-def _load_yaml(text: str) -> Any:
-    """The YAML document in `text`, read with libyaml when it is there (many times faster).
-    A document libyaml refuses is read again by the pure-Python loader: its errors, with
-    their problem and line, are the ones reported."""
-    import yaml  # only for front matter that is more than plain lines
-
-    fast = getattr(yaml, "CSafeLoader", None)  # libyaml's, when PyYAML was built with it
-    if fast is not None:
-        try:
-            return yaml.load(text, Loader=fast)  # CSafeLoader: safe
-        except yaml.YAMLError:
-            pass
-    return yaml.safe_load(text)
-
-
-# A date as YAML reads one (year-month-day, perhaps a time after it), on a front matter line.
-_DATE_VALUE = re.compile(r"^[\w-]+[ \t]*:[ \t]+(\d{4}-\d\d?-\d\d?)\b")
-
-
-def _impossible_date(block: list[str], path: str, reason: str) -> EpisodeError:
-    """The error for a front matter date that does not exist (YAML reads a value shaped
-    like a date as one, and datetime refuses "2026-02-30"), at the line that holds it."""
-    for number, line in enumerate(block, 2):
-        match = _DATE_VALUE.match(line)
-        if match is None:
-            continue
-        try:
-            datetime.date(*map(int, match.group(1).split("-")))
-        except ValueError:
-            return EpisodeError(
-                f"{match.group(1)} is not a date ({reason})",
-                path=path,
-                line=number,
-                hint="write it as 'YYYY-MM-DD', a day that exists",
-            )
-    return EpisodeError(f"front matter holds an impossible value ({reason})", path=path, line=1)
-
-
-def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
-    """Return (front matter, body, line offset of the body)."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}, text, 0
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            break
-    else:
-        raise EpisodeError(
-            "front matter is not closed", path=path, line=1, hint="end it with a line '---'"
-        )
-    block = lines[1:end]
-    data: Any = plain_front_matter(block)
-    if data is None:
-        data = _parse_yaml(block, path)
-    if not isinstance(data, dict):
-        raise EpisodeError(
-            "front matter must be 'key: value' lines", path=path, line=2, hint="see the README"
-        )
-    return data, "\n".join(lines[end + 1 :]), end + 1
-
-
-def _parse_yaml(block: list[str], path: str) -> Any:
-    """The front matter block read by YAML ({} when empty); EpisodeError when it cannot."""
-    import yaml
-
-    try:
-        return _load_yaml("\n".join(block)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise EpisodeError(
-            f"front matter is not valid YAML ({problem})",
-            path=path,
-            line=line,
-            hint="fix the line (quote titles that contain a colon)",
-        ) from exc
-    except ValueError as exc:  # a value shaped like a date that is not one: "2026-02-30"
-        raise _impossible_date(block, path, str(exc)) from exc
 
 
 def _inline_text(inline: MdToken, env: dict[str, Any]) -> tuple[str, list[str]]:

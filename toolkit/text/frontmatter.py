@@ -11,6 +11,10 @@ they do not read exactly, they say so, and the caller parses the block with YAML
 - `scan_front_matter(text, keys)`: only the values of a few keys (number, slug, recording:
   what the uniqueness check and the manifests need), as text, reading nothing else.
 
+`split_front_matter(text, path)` is the one reader of a whole front matter block, for the
+episode's article and for a head the scan cannot read: plain lines by the first reader,
+anything else by YAML, every problem an EpisodeError naming its line.
+
 Guarantee (tested as a property against PyYAML): whatever these return as exact is what
 YAML reads.
 """
@@ -21,6 +25,9 @@ import datetime
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from toolkit.errors import EpisodeError
 
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
 _PLAIN = re.compile(r"^[^\s'\"\[\]{}|>&*!%@`#,?:-][^#]*?$|^-[^\s#][^#]*?$")
@@ -168,3 +175,84 @@ def _may_go_on(raw: str) -> bool:
 def scanned_number(value: str | None) -> int | None:
     """A plain front matter number (YAML would read "010" otherwise: not plain)."""
     return int(value) if value is not None and _INT.match(value) else None
+
+
+def _load_yaml(text: str) -> Any:
+    """The YAML document in `text`, read with libyaml when it is there (many times faster).
+    A document libyaml refuses is read again by the pure-Python loader: its errors, with
+    their problem and line, are the ones reported."""
+    import yaml  # only for front matter that is more than plain lines
+
+    fast = getattr(yaml, "CSafeLoader", None)  # libyaml's, when PyYAML was built with it
+    if fast is not None:
+        try:
+            return yaml.load(text, Loader=fast)  # CSafeLoader: safe
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
+# A date as YAML reads one (year-month-day, perhaps a time after it), on a front matter line.
+_DATE_VALUE = re.compile(r"^[\w-]+[ \t]*:[ \t]+(\d{4}-\d\d?-\d\d?)\b")
+
+
+def _impossible_date(block: list[str], path: str, reason: str) -> EpisodeError:
+    """The error for a front matter date that does not exist (YAML reads a value shaped
+    like a date as one, and datetime refuses "2026-02-30"), at the line that holds it."""
+    for number, line in enumerate(block, 2):
+        match = _DATE_VALUE.match(line)
+        if match is None:
+            continue
+        try:
+            datetime.date(*map(int, match.group(1).split("-")))
+        except ValueError:
+            return EpisodeError(
+                f"{match.group(1)} is not a date ({reason})",
+                path=path,
+                line=number,
+                hint="write it as 'YYYY-MM-DD', a day that exists",
+            )
+    return EpisodeError(f"front matter holds an impossible value ({reason})", path=path, line=1)
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter, body, line offset of the body)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text, 0
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        raise EpisodeError(
+            "front matter is not closed", path=path, line=1, hint="end it with a line '---'"
+        )
+    block = lines[1:end]
+    data: Any = plain_front_matter(block)
+    if data is None:
+        data = _parse_yaml(block, path)
+    if not isinstance(data, dict):
+        raise EpisodeError(
+            "front matter must be 'key: value' lines", path=path, line=2, hint="see the README"
+        )
+    return data, "\n".join(lines[end + 1 :]), end + 1
+
+
+def _parse_yaml(block: list[str], path: str) -> Any:
+    """The front matter block read by YAML ({} when empty); EpisodeError when it cannot."""
+    import yaml
+
+    try:
+        return _load_yaml("\n".join(block)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise EpisodeError(
+            f"front matter is not valid YAML ({problem})",
+            path=path,
+            line=line,
+            hint="fix the line (quote titles that contain a colon)",
+        ) from exc
+    except ValueError as exc:  # a value shaped like a date that is not one: "2026-02-30"
+        raise _impossible_date(block, path, str(exc)) from exc
