@@ -368,19 +368,25 @@ def test_an_impossible_date_in_a_head_read_by_yaml_is_that_episodes_error(
     assert "a bug in toolkit" not in result.stderr
 
 
+@pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])
 def test_a_manifest_the_build_writes_again_is_read_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool
 ) -> None:
     """A build remembers the manifests it read; one it writes (or removes) is read again,
     even where the file system cannot tell the new file from the old (same inode, size
-    and times, as with a clock of whole seconds)."""
+    and times, as with a clock of whole seconds). Also for a channel given as a relative
+    path ("."), which a path object and a plain string spell differently."""
     (tmp_path / "build").mkdir()
+    root = tmp_path
+    if relative:
+        monkeypatch.chdir(tmp_path)
+        root = Path(".")
     real_stat = os.stat
     manifests = str(tmp_path / kits.MANIFEST_DIR)
 
     def coarse(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
         found = real_stat(path, *args, **kwargs)
-        if not str(path).startswith(manifests):
+        if not os.path.abspath(path).startswith(manifests):
             return found
         # Every manifest the same to the file system: inode, size and times.
         same = (found.st_mode, 7, 1, 1, 0, 0, 100, 0, 0, 0, 1.0, 1.0, 1.0, 10**9, 10**9, 10**9)
@@ -390,13 +396,13 @@ def test_a_manifest_the_build_writes_again_is_read_again(
         assert manifest is not None
         return dict(manifest.inputs)["episode"]
 
-    kits.record_kit(tmp_path, "the-lamp", {"episode": "first"}, [])
+    kits.record_kit(root, "the-lamp", {"episode": "first"}, [])
     monkeypatch.setattr(os, "stat", coarse)
-    assert episode_of(kits.read_manifest(tmp_path, "the-lamp")) == "first"
-    kits.record_kit(tmp_path, "the-lamp", {"episode": "second"}, [])
-    assert episode_of(kits.read_manifest(tmp_path, "the-lamp")) == "second"
-    kits.forget_kit(tmp_path, "the-lamp")
-    assert kits.read_manifest(tmp_path, "the-lamp") is None
+    assert episode_of(kits.read_manifest(root, "the-lamp")) == "first"
+    kits.record_kit(root, "the-lamp", {"episode": "second"}, [])
+    assert episode_of(kits.read_manifest(root, "the-lamp")) == "second"
+    kits.forget_kit(root, "the-lamp")
+    assert kits.read_manifest(root, "the-lamp") is None
 
 
 def test_an_episode_is_chosen_by_its_own_number_and_slug(runner: CliRunner, channel: Path) -> None:

@@ -350,6 +350,10 @@ def _mostly_controls(text: str) -> bool:
     return len(_ODD.findall(sample)) > max(2, len(sample) // 100)
 
 
+def _binary(path: Path | str) -> InputError:
+    return InputError("this is a binary file, not text", path=path, hint="give a text file")
+
+
 def decode_text(raw: bytes, path: Path | str) -> str:
     """Decode bytes as a creator's text file: UTF-8 (BOM or not), UTF-16 with BOM, else
     cp1252 with a warning.
@@ -358,7 +362,6 @@ def decode_text(raw: bytes, path: Path | str) -> str:
     terminal escape codes and control characters are removed. Binary and empty files are
     refused.
     """
-    binary = InputError("this is a binary file, not text", path=path, hint="give a text file")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = raw.decode("utf-16")
@@ -376,16 +379,16 @@ def decode_text(raw: bytes, path: Path | str) -> str:
                 hint="save it as UTF-8",
             )
         if b"\x00" in raw[:8192]:
-            raise binary
+            raise _binary(path)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
             if _mostly_controls(text):
-                raise binary from None
+                raise _binary(path) from None
             log.warning("%s: not UTF-8; read as Windows-1252 (cp1252), check the accents", path)
     if _mostly_controls(text):
-        raise binary
+        raise _binary(path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", _ESCAPES.sub("", text))
     # Each pattern runs only where its characters occur: most files have none, and looking

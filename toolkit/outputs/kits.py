@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from toolkit.channel import CHANNEL_FILE, Channel, channel_file
 from toolkit.errors import EpisodeError, InputError
@@ -244,11 +245,11 @@ def _file_digest(path: Path) -> str:
         return "folder"
 
 
-def _media_digest(path: Path) -> str:
+def _media_digest(path: Path | str) -> str:
     """Recordings and music can be large: their size and modification time stand for them
     (any save or copy changes the time), so an unchanged build never reads them."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except FileNotFoundError:
         return "missing"
     return f"{stat.st_size}:{stat.st_mtime_ns}"
@@ -327,6 +328,11 @@ def manifest_path(root: Path, slug: str) -> Path:
     return root / MANIFEST_DIR / f"{slug}.json"
 
 
+def _manifest_file(root: Path, slug: str) -> str:
+    """manifest_path as a plain string (a build checks one for every kit)."""
+    return os.path.join(root, MANIFEST_DIR, f"{slug}.json")
+
+
 def read_manifest(root: Path, slug: str) -> Manifest | None:
     """The kit's manifest, None when there is none or it cannot be used.
 
@@ -334,7 +340,7 @@ def read_manifest(root: Path, slug: str) -> Manifest | None:
     inputs): one already read in this process is taken again while its file is the same
     (device, inode, size and times). The toolkit's own writes forget it first (_forget),
     since a file system with coarse times could give the next one the same of all four."""
-    path = str(manifest_path(root, slug))
+    path = _manifest_file(root, slug)
     try:
         stat = os.stat(path)
         seen = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
@@ -355,13 +361,13 @@ _MANIFESTS_READ: dict[str, tuple[tuple[int, ...], Manifest | None]] = {}
 _MAX_MANIFESTS_READ = 65536
 
 
-def _forget(path: Path) -> Path:
-    """`path`, a manifest about to be removed or written, no longer taken as read."""
-    _MANIFESTS_READ.pop(str(path), None)
-    return path
+def _forget(root: Path, slug: str) -> Path:
+    """The path of a manifest about to be removed or written, no longer taken as read."""
+    _MANIFESTS_READ.pop(_manifest_file(root, slug), None)
+    return manifest_path(root, slug)
 
 
-def _sizes(folder: Path, names: Iterable[str]) -> dict[str, int | None]:
+def _sizes(folder: Path | str, names: Iterable[str]) -> dict[str, int | None]:
     sizes: dict[str, int | None] = {}
     base = os.path.join(folder, "")  # (plain strings: a catalogue has thousands of files)
     for name in names:
@@ -394,14 +400,14 @@ def kit_is_current(
     old = read_manifest(root, head.slug)
     if old is None:
         return False
-    folder = root / BUILD_DIR / head.slug
+    folder = os.path.join(root, BUILD_DIR, head.slug)
     return is_current(old, inputs, _sizes(folder, (name for name, _ in old.outputs)))
 
 
 def forget_kit(root: Path, slug: str) -> None:
     """Drop a kit's manifest before its files change, so a build killed halfway is never
     taken for current (whatever its inputs are then)."""
-    _forget(manifest_path(root, slug)).unlink(missing_ok=True)
+    _forget(root, slug).unlink(missing_ok=True)
 
 
 def record_kit(root: Path, slug: str, inputs: Mapping[str, str], files: Iterable[str]) -> None:
@@ -409,7 +415,7 @@ def record_kit(root: Path, slug: str, inputs: Mapping[str, str], files: Iterable
     folder = root / BUILD_DIR / slug
     sizes = {name: size for name, size in _sizes(folder, files).items() if size is not None}
     manifest = make_manifest(inputs, sizes)
-    write_all_atomic({_forget(manifest_path(root, slug)): compose_manifest(manifest)})
+    write_all_atomic({_forget(root, slug): compose_manifest(manifest)})
 
 
 # --- the catalogue page and the feed -----------------------------------------------------
@@ -425,14 +431,21 @@ def catalogue_inputs(root: Path, slugs: Iterable[str], channel_image: str = "") 
     }
     if channel_image:  # the feed's cover art, copied into build/
         inputs["feed/image"] = _channel_media_digest(root, channel_image)
+    build = os.path.join(root, BUILD_DIR)
     for slug in sorted(slugs):
-        folder = root / BUILD_DIR / slug
-        if not (folder / "timing.json").is_file():
+        # (Plain strings, and one stat a file: this runs for every kit of every build.)
+        folder = os.path.join(build, slug, "")
+        try:
+            timing = os.stat(folder + CATALOGUE_KIT_FILES[0])
+        except OSError:
+            continue  # no kit (or none that can be read)
+        if not S_ISREG(timing.st_mode):
             continue
         manifest = read_manifest(root, slug)
         inputs[f"kit/{slug}"] = manifest.key if manifest is not None else "unknown"
-        for name in CATALOGUE_KIT_FILES:
-            inputs[f"{name}/{slug}"] = _media_digest(folder / name)
+        inputs[f"{CATALOGUE_KIT_FILES[0]}/{slug}"] = f"{timing.st_size}:{timing.st_mtime_ns}"
+        for name in CATALOGUE_KIT_FILES[1:]:
+            inputs[f"{name}/{slug}"] = _media_digest(folder + name)
     return inputs
 
 
@@ -448,7 +461,7 @@ def record_catalogue(root: Path, inputs: Mapping[str, str], files: Iterable[str]
     name = CATALOGUE_MANIFEST.removesuffix(".json")
     sizes = _sizes(root / BUILD_DIR, files)
     manifest = make_manifest(inputs, {k: v for k, v in sizes.items() if v is not None})
-    write_all_atomic({_forget(manifest_path(root, name)): compose_manifest(manifest)})
+    write_all_atomic({_forget(root, name): compose_manifest(manifest)})
 
 
 def forget_catalogue(root: Path) -> None:

@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 MANIFEST_FORMAT = 1
 
@@ -35,7 +36,7 @@ class Manifest:
     inputs: tuple[tuple[str, str], ...]  # (label, digest), sorted by label
     outputs: tuple[tuple[str, int], ...]  # (file name in the kit, size in bytes), sorted
 
-    @property
+    @cached_property
     def key(self) -> str:
         """One digest for all the inputs: equal keys, equal kits."""
         return digest_bytes("\n".join(f"{k}\t{v}" for k, v in self.inputs).encode("utf-8"))
