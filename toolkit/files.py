@@ -14,7 +14,6 @@ import logging
 import math
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -205,6 +204,8 @@ def _create_temp(path: Path) -> tuple[int, str]:
     try:
         return os.open(name, _TEMP_FLAGS, 0o600), name
     except FileExistsError:
+        import tempfile  # (only here: a build that checks kits and writes none never needs it)
+
         return tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
 
 

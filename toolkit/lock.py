@@ -10,7 +10,6 @@ still keep every output whole.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import sys
@@ -50,6 +49,8 @@ def die_with_parent() -> None:
     by SIGKILL, instead of lingering (Linux; elsewhere workers end when their queue
     closes)."""
     if sys.platform.startswith("linux"):
+        import ctypes  # (only here: most builds start no workers)
+
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             pr_set_pdeathsig = 1
