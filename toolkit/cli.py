@@ -400,10 +400,9 @@ def build(
             kits.forget_catalogue(root)
             written = [write_catalogue(root, channel, slugs).name]
             if channel.feed.enabled:
-                from toolkit.build import episode_files
                 from toolkit.publish.feed import feed_articles, write_feed
 
-                articles = feed_articles(root, episode_files(root), heads)
+                articles = feed_articles(root, heads)
                 feed = write_feed(root, channel, articles)
                 if feed is not None:
                     click.echo(f"feed: {feed}")

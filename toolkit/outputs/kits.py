@@ -249,9 +249,12 @@ def _media_digest(path: Path | str) -> str:
     """Recordings and music can be large: their size and modification time stand for them
     (any save or copy changes the time), so an unchanged build never reads them."""
     try:
-        stat = os.stat(path)
+        return _stamp(os.stat(path))
     except FileNotFoundError:
         return "missing"
+
+
+def _stamp(stat: os.stat_result) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
@@ -324,12 +327,9 @@ def _channel_media_digest(root: Path, name: str) -> str:
     return _media_digest(found) if found is not None else "missing"
 
 
-def manifest_path(root: Path, slug: str) -> Path:
-    return root / MANIFEST_DIR / f"{slug}.json"
-
-
-def _manifest_file(root: Path, slug: str) -> str:
-    """manifest_path as a plain string (a build checks one for every kit)."""
+def manifest_path(root: Path, slug: str) -> str:
+    """Where the kit's manifest is kept (a plain string: a build checks one for every
+    kit), spelt the same by everything that reads, writes or forgets it."""
     return os.path.join(root, MANIFEST_DIR, f"{slug}.json")
 
 
@@ -340,7 +340,7 @@ def read_manifest(root: Path, slug: str) -> Manifest | None:
     inputs): one already read in this process is taken again while its file is the same
     (device, inode, size and times). The toolkit's own writes forget it first (_forget),
     since a file system with coarse times could give the next one the same of all four."""
-    path = _manifest_file(root, slug)
+    path = manifest_path(root, slug)
     try:
         stat = os.stat(path)
         seen = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
@@ -363,8 +363,9 @@ _MAX_MANIFESTS_READ = 65536
 
 def _forget(root: Path, slug: str) -> Path:
     """The path of a manifest about to be removed or written, no longer taken as read."""
-    _MANIFESTS_READ.pop(_manifest_file(root, slug), None)
-    return manifest_path(root, slug)
+    path = manifest_path(root, slug)
+    _MANIFESTS_READ.pop(path, None)
+    return Path(path)
 
 
 def _sizes(folder: Path | str, names: Iterable[str]) -> dict[str, int | None]:
@@ -443,7 +444,7 @@ def catalogue_inputs(root: Path, slugs: Iterable[str], channel_image: str = "") 
             continue
         manifest = read_manifest(root, slug)
         inputs[f"kit/{slug}"] = manifest.key if manifest is not None else "unknown"
-        inputs[f"{CATALOGUE_KIT_FILES[0]}/{slug}"] = f"{timing.st_size}:{timing.st_mtime_ns}"
+        inputs[f"{CATALOGUE_KIT_FILES[0]}/{slug}"] = _stamp(timing)
         for name in CATALOGUE_KIT_FILES[1:]:
             inputs[f"{name}/{slug}"] = _media_digest(folder + name)
     return inputs

@@ -273,35 +273,22 @@ def write_feed(root: Path, channel: Channel, articles: list[Article]) -> Path | 
     return target
 
 
-def load_articles(paths: list[Path]) -> list[Article]:
-    """The episodes that parse (a broken one is reported by its own build)."""
-    articles = []
-    for path in paths:
-        try:
-            articles.append(load_article(path))
-        except InputError:
-            continue
-    return articles
-
-
 # What the feed takes from each episode file, kept between builds beside the manifests
 # (toolkit.outputs.kits.write_kept_rows), by file name: the file's digest, then its
 # title, number, slug, date and summary.
 FEED_ARTICLES = "_feed-articles.json"
 
 
-def feed_articles(
-    root: Path, paths: list[Path], heads: Mapping[Path, EpisodeHead | None]
-) -> list[Article]:
-    """load_articles for the feed of a build, which has read every episode's head: an
-    episode file whose digest is the one the last feed was made from is not parsed again,
-    its title, number, slug, date and summary are taken from then (an Article with only
-    those). One changed episode in a catalogue of hundreds costs one parse, not hundreds."""
+def feed_articles(root: Path, heads: Mapping[Path, EpisodeHead | None]) -> list[Article]:
+    """The episodes that parse, for the feed (a broken one is reported by its own build),
+    from every episode file's head as the build read it. An episode file whose digest is the
+    one the last feed was made from is not parsed again: its title, number, slug, date
+    and summary are taken from then (an Article with only those). One changed episode in
+    a catalogue of hundreds costs one parse, not hundreds."""
     known = read_kept_rows(root, FEED_ARTICLES)
     kept: dict[str, tuple[str, list[object]]] = {}
     articles = []
-    for path in paths:
-        head = heads.get(path)
+    for path, head in heads.items():
         digest = head.digest if head is not None else ""
         digest_then, values = known.get(path.name, ("", []))
         article = _article_of(path, values) if digest and digest == digest_then else None

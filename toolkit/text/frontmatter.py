@@ -177,21 +177,6 @@ def scanned_number(value: str | None) -> int | None:
     return int(value) if value is not None and _INT.match(value) else None
 
 
-def _load_yaml(text: str) -> Any:
-    """The YAML document in `text`, read with libyaml when it is there (many times faster).
-    A document libyaml refuses is read again by the pure-Python loader: its errors, with
-    their problem and line, are the ones reported."""
-    import yaml  # only for front matter that is more than plain lines
-
-    fast = getattr(yaml, "CSafeLoader", None)  # libyaml's, when PyYAML was built with it
-    if fast is not None:
-        try:
-            return yaml.load(text, Loader=fast)  # CSafeLoader: safe
-        except yaml.YAMLError:
-            pass
-    return yaml.safe_load(text)
-
-
 # A date as YAML reads one (year-month-day, perhaps a time after it), on a front matter line.
 _DATE_VALUE = re.compile(r"^[\w-]+[ \t]*:[ \t]+(\d{4}-\d\d?-\d\d?)\b")
 
@@ -239,11 +224,21 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
 
 
 def _parse_yaml(block: list[str], path: str) -> Any:
-    """The front matter block read by YAML ({} when empty); EpisodeError when it cannot."""
-    import yaml
+    """The front matter block read by YAML ({} when empty); EpisodeError when it cannot.
+    libyaml's loader reads it when PyYAML was built with it (many times faster); a block
+    it refuses is read again by the pure-Python loader, whose errors, with their problem
+    and line, are the ones reported."""
+    import yaml  # only for front matter that is more than plain lines
 
+    text = "\n".join(block)
+    fast = getattr(yaml, "CSafeLoader", None)
     try:
-        return _load_yaml("\n".join(block)) or {}
+        if fast is not None:
+            try:
+                return yaml.load(text, Loader=fast) or {}  # CSafeLoader: safe
+            except yaml.YAMLError:
+                pass
+        return yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
