@@ -129,7 +129,7 @@ def peak_mb() -> float:
     started by vfork and exec keeps the high-water mark of the memory it was started from
     (under `make bench`, the benchmark process that ran the voices before)."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open("/proc/self/status", encoding="utf-8", errors="replace") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024  # kB
