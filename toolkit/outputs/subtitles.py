@@ -85,10 +85,12 @@ def _check(cues: tuple[TimedCue, ...], starts: list[int], ends: list[int]) -> No
 
 # "MM:SS" for each second of an hour and ",mmm" (SRT) or ".mmm" (WebVTT) for each
 # millisecond of a second: the writers format two timestamps a cue, and looking these up is
-# several times faster.
-_MINUTES_SECONDS = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))
-_SRT_MILLIS = tuple(f",{ms:03d}" for ms in range(1000))
-_VTT_MILLIS = tuple(f".{ms:03d}" for ms in range(1000))
+# several times faster. (Made by joining pieces, not formatting 5,600 numbers: every process
+# that writes a kit pays for the tables, a fourth of that.)
+_TWO_DIGITS = [f"{n:02d}" for n in range(60)]
+_MINUTES_SECONDS = tuple([m + ":" + s for m in _TWO_DIGITS for s in _TWO_DIGITS])
+_SRT_MILLIS = tuple([f",{ms:03d}" for ms in range(1000)])
+_VTT_MILLIS = tuple(["." + millis[1:] for millis in _SRT_MILLIS])
 
 
 def _timestamp(ms: int, millis: tuple[str, ...]) -> str:
