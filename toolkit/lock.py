@@ -1,10 +1,12 @@
 """One build at a time per channel, and no litter from builds that were killed.
 
-Two commands that write build/ (build, preview) take an exclusive lock on the build folder
-itself, so a second one waits instead of interleaving with the first. Whoever holds the
-lock may delete temporary files a killed run left behind, because no other run can be
-writing them. Where file locks do not exist, unique temporary names and atomic renames
-still keep every output whole.
+The commands that write build/ (build, preview, video) take an exclusive lock on the build
+folder itself, so a second one waits instead of interleaving with the first. Whoever holds
+the lock may delete temporary files a killed run left behind, because no other run can be
+writing them. It looks for them only when the last run that held the lock did not finish
+(a mark left by each run that did says so): a channel's cache can hold tens of thousands
+of files. Where file locks do not exist, unique temporary names and atomic renames still
+keep every output whole.
 """
 
 from __future__ import annotations
@@ -24,6 +26,16 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
 
+# In build/: there while no run holds the lock and the last one that held it finished, so
+# that no temporary files can be left. A run renames it to RUNNING_MARK first and back
+# only when its work ended without an exception: a run killed, interrupted or failing (a
+# worker process killed, say) leaves it renamed, and the next one looks for litter. So does
+# a run after the cache folder was deleted, or before any run made it. (Renamed, not made
+# again: a build that writes nothing leaves every file in build/ as it was, times included.)
+FINISHED_MARK = os.path.join(".cache", "finished")
+RUNNING_MARK = os.path.join(".cache", "running")
+
+
 @contextlib.contextmanager
 def channel_lock(build_dir: Path, waiting: Callable[[], None] | None = None) -> Iterator[int]:
     """Hold the channel's build lock; yields how many stale temporary files were removed."""
@@ -39,7 +51,21 @@ def channel_lock(build_dir: Path, waiting: Callable[[], None] | None = None) -> 
             if waiting is not None:
                 waiting()
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield remove_stale_temps(build_dir)
+        finished = os.path.join(build_dir, FINISHED_MARK)
+        running = os.path.join(build_dir, RUNNING_MARK)
+        try:
+            os.replace(finished, running)  # from here on a death may leave temporary files
+            removed = 0
+        except OSError:  # the last run did not finish (or no run said so): look for litter
+            removed = remove_stale_temps(build_dir)
+        yield removed
+        with contextlib.suppress(OSError):  # (without the mark the next run looks again)
+            try:
+                os.replace(running, finished)
+            except FileNotFoundError:
+                # Made in the cache folder only once a run made that folder: a run that
+                # failed on its input writes nothing at all.
+                os.close(os.open(finished, os.O_WRONLY | os.O_CREAT, 0o644))
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
