@@ -69,9 +69,9 @@ def test_without_the_cache_folder_the_next_run_looks(tmp_path: Path) -> None:
     (build / ".cache").mkdir(parents=True)
     with channel_lock(build):
         pass
-    left = temp_name(build / "kit" / "timing.json")  # e.g. a run of an older version, killed
+    left = temp_name(build / "kit" / "timing.json")  # litter that nobody's mark speaks for
     (build / FINISHED_MARK).unlink()
-    (build / FINISHED_MARK).parent.rmdir()  # the cache deleted by hand
+    (build / FINISHED_MARK).parent.rmdir()  # the cache folder deleted by hand
     with channel_lock(build) as removed:
         assert removed == 1
     assert not left.exists()
