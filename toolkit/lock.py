@@ -26,12 +26,13 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
 
-# In build/: there while no run holds the lock and the last one that held it finished, so
-# that no temporary files can be left. A run renames it to RUNNING_MARK first and back
-# only when its work ended without an exception: a run killed, interrupted or failing (a
-# worker process killed, say) leaves it renamed, and the next one looks for litter. So does
-# a run after the cache folder was deleted, or before any run made it. (Renamed, not made
-# again: a build that writes nothing leaves every file in build/ as it was, times included.)
+# FINISHED_MARK (in build/) is there while no run holds the lock and the last one that
+# held it finished, so no temporary files can be left. A run renames it to RUNNING_MARK
+# first and back only when its work ended without an exception: a run killed, interrupted
+# or failing (a worker process killed, say) leaves it renamed, and the next one looks for
+# litter. So does a run after the cache folder was deleted, or before any run made it.
+# (Renamed, not made again: a build that writes nothing leaves every file in build/ as it
+# was, times included.)
 FINISHED_MARK = os.path.join(".cache", "finished")
 RUNNING_MARK = os.path.join(".cache", "running")
 
